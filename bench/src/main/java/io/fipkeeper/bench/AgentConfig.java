@@ -1,0 +1,56 @@
+package io.fipkeeper.bench;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The settings the testbed gives one agent, rendered as the YAML documented in docs/configuration.md.
+ * The token is not here: it travels in the {@code HCLOUD_TOKEN} environment variable only.
+ */
+public record AgentConfig(
+    String node,
+    String floatingIpName,
+    String hcloudEndpoint,
+    String metadataUrl,
+    List<String> etcdEndpoints,
+    Duration leaseTtl,
+    String iface,
+    String binder,
+    String apiserverUrl,
+    String httpListen,
+    Duration actionPollInterval,
+    String logLevel) {
+
+  /** YAML text; every value quoted so addresses and durations stay strings. */
+  public String toYaml() {
+    StringBuilder y = new StringBuilder();
+    y.append("node: ").append(q(node)).append('\n');
+    y.append("floatingIp:\n  name: ").append(q(floatingIpName)).append('\n');
+    y.append("hcloud:\n");
+    y.append("  endpoint: ").append(q(hcloudEndpoint)).append('\n');
+    y.append("  metadataUrl: ").append(q(metadataUrl)).append('\n');
+    y.append("  actionPollInterval: ").append(q(millis(actionPollInterval))).append('\n');
+    y.append("etcd:\n  endpoints:\n");
+    etcdEndpoints.forEach(e -> y.append("    - ").append(q(e)).append('\n'));
+    y.append("  leaseTtl: ").append(q(leaseTtl.toSeconds() + "s")).append('\n');
+    y.append("  prefix: ").append(q("/fipkeeper")).append('\n');
+    y.append("interface: ").append(q(iface)).append('\n');
+    y.append("binder: ").append(q(binder)).append('\n');
+    y.append("apiserver:\n");
+    y.append("  enabled: true\n");
+    y.append("  url: ").append(q(apiserverUrl)).append('\n');
+    y.append("  interval: \"500ms\"\n");
+    y.append("  failureThreshold: 2\n");
+    y.append("http:\n  listen: ").append(q(httpListen)).append('\n');
+    y.append("log:\n  level: ").append(q(logLevel)).append('\n');
+    return y.toString();
+  }
+
+  private static String millis(Duration d) {
+    return d.toMillis() + "ms";
+  }
+
+  private static String q(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+}

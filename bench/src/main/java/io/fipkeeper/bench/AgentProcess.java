@@ -1,0 +1,121 @@
+package io.fipkeeper.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One fipkeeper agent as a real JVM on its node ({@code ip netns exec <ns> java -jar fipkeeper.jar run}),
+ * configured by a generated YAML file, token in the environment, output in a log file. It can be restarted
+ * after a kill with the same configuration.
+ */
+public final class AgentProcess implements AutoCloseable {
+  private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+
+  private final Node node;
+  private final Path jar;
+  private final Path configFile;
+  private final Path log;
+  private final String token;
+  private final HttpJson http = new HttpJson();
+  private volatile ManagedProcess process;
+
+  public AgentProcess(Node node, Path jar, AgentConfig config, String token, Path workDir) {
+    this.node = node;
+    this.jar = jar;
+    this.token = token;
+    this.configFile = workDir.resolve("agent-" + node.name() + ".yaml");
+    this.log = workDir.resolve("agent-" + node.name() + ".log");
+    try {
+      Files.createDirectories(workDir);
+      Files.writeString(configFile, config.toYaml());
+    } catch (IOException e) {
+      throw new TestbedException("cannot write agent config " + configFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Starts the JVM; a no-op if it is already running. */
+  public AgentProcess start() {
+    if (!Files.isRegularFile(jar)) {
+      throw new TestbedException("agent jar missing: " + jar + " (build it: ./mvnw -q -DskipTests package)");
+    }
+    if (process != null && process.isAlive()) {
+      return this;
+    }
+    List<String> argv = node.command(List.of(JavaCommand.java(), "-Xmx64m", "-XX:+UseSerialGC",
+        "-jar", jar.toString(), "run", "--config", configFile.toString()));
+    process = ManagedProcess.start("agent-" + node.name(), argv, Map.of("HCLOUD_TOKEN", token), log);
+    return this;
+  }
+
+  /** Waits until {@code /status} answers (the agent is up, whatever its state). */
+  public AgentProcess waitServing(Duration timeout) {
+    Await.until("agent " + node.name() + " serving " + statusUrl(), timeout, () -> {
+      if (!isAlive()) {
+        throw new TestbedException("agent " + node.name() + " exited:\n" + process.tail(10));
+      }
+      return status().isPresent();
+    });
+    return this;
+  }
+
+  /** Current {@code /status}, or empty when the agent does not answer. */
+  public Optional<AgentStatus> status() {
+    return http.tryGetJson(statusUrl()).map(AgentStatus::from);
+  }
+
+  public String statusUrl() {
+    return node.httpUrl() + "/status";
+  }
+
+  /** A crash: SIGKILL, no handover. */
+  public void sigkill() {
+    if (process != null) {
+      process.sigkill();
+    }
+  }
+
+  /** Graceful shutdown request; returns at once. */
+  public void sigterm() {
+    if (process != null) {
+      process.sigterm();
+    }
+  }
+
+  /** Waits for exit after a SIGTERM; returns the exit code or empty if still running. */
+  public Optional<Integer> waitExit(Duration timeout) {
+    return process == null ? Optional.of(0) : process.waitFor(timeout);
+  }
+
+  public boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /** VmRSS in KiB, -1 when not running. */
+  public long rssKib() {
+    return process == null ? -1 : process.rssKib();
+  }
+
+  public Node node() {
+    return node;
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  public Path configFile() {
+    return configFile;
+  }
+
+  @Override
+  public void close() {
+    if (process != null) {
+      process.stop(STOP_GRACE);
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package io.fipkeeper.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The emulated data-centre network, built from network namespaces so nothing but one veth pair touches the
+ * host. Layout for run {@code r} (all addresses are documentation ranges, routed only inside this machine):
+ * <pre>
+ *   fk{r}-n{i}  eth0 198.51.100.{10+i}/24, default via .1     (one per node: etcd member, agent)
+ *   fk{r}-rt    bridge fkbr{r} 198.51.100.1/24 (the switch) + router, forwards; holds the
+ *               floating-IP host route 203.0.113.10/32 via the assigned node (blackhole when unassigned)
+ *               cl0 192.0.2.1/28 to the client, mg0 192.0.2.17/28 to the host
+ *   fk{r}-cl    eth0 192.0.2.2/28, default via 192.0.2.1       (the outside client that probes the floating IP)
+ *   root ns     fk{r}mg 192.0.2.18/28 with routes to 198.51.100.0/24 and 203.0.113.0/24 via the router
+ * </pre>
+ * The floating IP reaches a node only through the router's host route, as at Hetzner, so a stale or missing
+ * route is a real outage seen from the client. Deleting the namespaces removes every interface.
+ */
+public final class Network implements AutoCloseable {
+  public static final String NODE_SUBNET = "198.51.100.0/24";
+  public static final String GATEWAY = "198.51.100.1";
+  public static final String HARNESS_ADDRESS = "192.0.2.18";
+  public static final String CLIENT_ADDRESS = "192.0.2.2";
+  public static final String FLOATING_IP = "203.0.113.10";
+  static final String FLOATING_SUBNET = "203.0.113.0/24";
+
+  private final int run;
+  private final Netns router;
+  private final Netns client;
+  private final List<Netns> nodes;
+
+  private Network(int run, Netns router, Netns client, List<Netns> nodes) {
+    this.run = run;
+    this.router = router;
+    this.client = client;
+    this.nodes = nodes;
+  }
+
+  /** Namespace-name prefix of a run; {@link #sweep(int)} removes everything under it. */
+  public static String prefix(int run) {
+    return "fk" + run + "-";
+  }
+
+  public static String nodeAddress(int index) {
+    return "198.51.100." + (10 + index);
+  }
+
+  /** Removes what a crashed earlier run with the same id left behind. */
+  public static void sweep(int run) {
+    Netns.deleteAll(prefix(run));
+    Command.exec(List.of("ip", "link", "del", mgmtLink(run)), 5_000);
+  }
+
+  /** Builds the whole topology for {@code nodeCount} nodes; on any failure removes what it created. */
+  public static Network create(int run, int nodeCount) {
+    if (run < 0 || run > 99) {
+      throw new IllegalArgumentException("run must be 0..99 (interface names are limited to 15 chars), was " + run);
+    }
+    if (nodeCount < 1 || nodeCount > 9) {
+      throw new IllegalArgumentException("nodeCount must be 1..9, was " + nodeCount);
+    }
+    sweep(run);
+    refuseForeignRoutes(run);
+    String p = prefix(run);
+    List<Netns> created = new ArrayList<>();
+    try {
+      Netns router = Netns.create(p + "rt");
+      created.add(router);
+      String bridge = "fkbr" + run;
+      router.ip("link", "add", bridge, "type", "bridge");
+      router.ip("addr", "add", GATEWAY + "/24", "dev", bridge);
+      router.ip("link", "set", bridge, "up");
+      router.sysctl("net.ipv4.ip_forward", "1");
+      router.ip("route", "add", "blackhole", FLOATING_IP + "/32");
+
+      Netns client = Netns.create(p + "cl");
+      created.add(client);
+      router.ip("link", "add", "cl0", "type", "veth", "peer", "name", "eth0", "netns", client.name());
+      router.ip("addr", "add", "192.0.2.1/28", "dev", "cl0");
+      router.ip("link", "set", "cl0", "up");
+      client.ip("addr", "add", CLIENT_ADDRESS + "/28", "dev", "eth0");
+      client.ip("link", "set", "eth0", "up");
+      client.ip("route", "add", "default", "via", "192.0.2.1");
+
+      List<Netns> nodes = new ArrayList<>();
+      for (int i = 1; i <= nodeCount; i++) {
+        Netns node = Netns.create(p + "n" + i);
+        created.add(node);
+        nodes.add(node);
+        String port = "n" + i;
+        router.ip("link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", node.name());
+        router.ip("link", "set", port, "master", bridge);
+        router.ip("link", "set", port, "up");
+        node.ip("addr", "add", nodeAddress(i) + "/24", "dev", "eth0");
+        node.ip("link", "set", "eth0", "up");
+        node.ip("route", "add", "default", "via", GATEWAY);
+      }
+
+      String mg = mgmtLink(run);
+      Command.run("ip", "link", "add", mg, "type", "veth", "peer", "name", "mg0", "netns", router.name());
+      router.ip("addr", "add", "192.0.2.17/28", "dev", "mg0");
+      router.ip("link", "set", "mg0", "up");
+      Command.run("ip", "addr", "add", HARNESS_ADDRESS + "/28", "dev", mg);
+      Command.run("ip", "link", "set", mg, "up");
+      Command.run("ip", "route", "add", NODE_SUBNET, "via", "192.0.2.17", "dev", mg);
+      Command.run("ip", "route", "add", FLOATING_SUBNET, "via", "192.0.2.17", "dev", mg);
+      Network network = new Network(run, router, client, nodes);
+      network.verifyHostRoutes();
+      return network;
+    } catch (RuntimeException e) {
+      created.forEach(Netns::delete);
+      Command.exec(List.of("ip", "link", "del", mgmtLink(run)), 5_000);
+      throw e;
+    }
+  }
+
+  /** Points the floating IP's host route at a node address, or blackholes it for {@code null}. */
+  public void routeFloatingIp(String nodeAddress) {
+    if (nodeAddress == null) {
+      router.ip("route", "replace", "blackhole", FLOATING_IP + "/32");
+    } else {
+      router.ip("route", "replace", FLOATING_IP + "/32", "via", nodeAddress, "dev", "fkbr" + run);
+    }
+  }
+
+  /** Pulls node i's cable at the switch: its etcd member, agent and probes lose the network. */
+  public void partition(int index) {
+    router.ip("link", "set", "n" + index, "down");
+  }
+
+  /** Plugs node i's cable back in. */
+  public void heal(int index) {
+    router.ip("link", "set", "n" + index, "up");
+  }
+
+  /** Addresses bound on node i's eth0, as {@code ip -o -4 addr} prints them (e.g. "203.0.113.10/32"). */
+  public List<String> addresses(int index) {
+    List<String> out = new ArrayList<>();
+    for (String line : node(index).ip("-o", "-4", "addr", "show", "dev", "eth0").split("\n")) {
+      String[] f = line.trim().split("\\s+");
+      for (int k = 0; k + 1 < f.length; k++) {
+        if (f[k].equals("inet")) {
+          out.add(f[k + 1]);
+        }
+      }
+    }
+    return out;
+  }
+
+  public Netns node(int index) {
+    return nodes.get(index - 1);
+  }
+
+  public Netns router() {
+    return router;
+  }
+
+  public Netns client() {
+    return client;
+  }
+
+  public int run() {
+    return run;
+  }
+
+  /** Namespaces of this run that exist now (empty after {@link #close()}). */
+  public List<String> liveNamespaces() {
+    return Netns.list().stream().filter(n -> n.startsWith(prefix(run))).toList();
+  }
+
+  @Override
+  public void close() {
+    for (Netns n : nodes) {
+      n.delete();
+    }
+    client.delete();
+    router.delete();
+    Command.exec(List.of("ip", "link", "del", mgmtLink(run)), 5_000);
+  }
+
+  private static String mgmtLink(int run) {
+    return "fk" + run + "mg";
+  }
+
+  /**
+   * Refuses to start when the host already routes the documentation ranges elsewhere (another testbed run):
+   * harness traffic must never leave this machine.
+   */
+  private static void refuseForeignRoutes(int run) {
+    for (String subnet : List.of(NODE_SUBNET, FLOATING_SUBNET)) {
+      String existing = Command.run("ip", "route", "show", subnet).strip();
+      if (!existing.isEmpty()) {
+        throw new TestbedException("host already routes " + subnet + " (" + existing
+            + "); another testbed is running or left a route behind: remove it or stop that run");
+      }
+    }
+  }
+
+  private void verifyHostRoutes() {
+    for (String target : List.of(nodeAddress(1), FLOATING_IP)) {
+      String route = Command.run("ip", "route", "get", target);
+      if (!route.contains("dev " + mgmtLink(run))) {
+        throw new TestbedException("route to " + target + " does not stay on this machine: " + route.strip());
+      }
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package io.fipkeeper.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drives {@link ProbeMain} in the client namespace and keeps its samples, so a scenario can ask who answered
+ * on the floating IP and how long it was unreachable from outside.
+ */
+public final class Prober implements AutoCloseable {
+  private final Process process;
+  private final List<Sample> samples = new ArrayList<>();
+  private final Thread reader;
+
+  private Prober(Process process) {
+    this.process = process;
+    this.reader = new Thread(this::read, "prober-reader");
+    this.reader.setDaemon(true);
+    this.reader.start();
+  }
+
+  /** Starts probing {@code url} every {@code interval} from a process with argv prefix {@code prefix}. */
+  public static Prober start(List<String> prefix, String url, Duration interval) {
+    List<String> argv = new ArrayList<>(prefix);
+    argv.addAll(List.of(JavaCommand.java(), "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", JavaCommand.classpath(), ProbeMain.class.getName(),
+        "--target", url, "--interval-ms", Long.toString(interval.toMillis())));
+    try {
+      return new Prober(new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+    } catch (IOException e) {
+      throw new TestbedException("cannot start prober: " + e.getMessage(), e);
+    }
+  }
+
+  /** Samples so far, oldest first. */
+  public synchronized List<Sample> samples() {
+    return List.copyOf(samples);
+  }
+
+  /** The most recent sample, if any. */
+  public synchronized Optional<Sample> last() {
+    return samples.isEmpty() ? Optional.empty() : Optional.of(samples.get(samples.size() - 1));
+  }
+
+  /**
+   * The longest run of failed probes after {@code fromNanos}: from the first failure to the next success
+   * (zero when no probe failed).
+   */
+  public synchronized Duration longestOutageAfter(long fromNanos) {
+    long longest = 0;
+    Long failingSince = null;
+    for (Sample s : samples) {
+      if (s.nanos() < fromNanos) {
+        continue;
+      }
+      if (!s.ok() && failingSince == null) {
+        failingSince = s.nanos();
+      } else if (s.ok() && failingSince != null) {
+        longest = Math.max(longest, s.nanos() - failingSince);
+        failingSince = null;
+      }
+    }
+    return Duration.ofNanos(longest);
+  }
+
+  private void read() {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        String[] f = line.split(" ", 3);
+        if (f.length == 3) {
+          Sample s = new Sample(Long.parseLong(f[0]), f[1].equals("ok"), f[2]);
+          synchronized (this) {
+            samples.add(s);
+          }
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // prober ended
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(3, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  /** One probe: when it started, whether the floating IP answered, and who (or why not). */
+  public record Sample(long nanos, boolean ok, String detail) {}
+}

@@ -1,0 +1,165 @@
+package io.fipkeeper.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Hetzner Cloud simulator (hcloud-sim.jar) as a process: one server per node, one floating IP. Ids are read
+ * from the lines it prints at start-up; the control API ({@code /_sim/...}) gives history, assignment, faults.
+ */
+public final class SimProcess implements AutoCloseable {
+  private static final Pattern SERVER = Pattern.compile("server (\\S+) id=(\\d+)");
+  private static final Pattern FIP = Pattern.compile("floating_ip (\\S+) id=(\\d+)");
+
+  private final ManagedProcess process;
+  private final String baseUrl;
+  private final Map<String, Long> serverIds;
+  private final Map<String, Long> floatingIpIds;
+  private final HttpJson http = new HttpJson();
+
+  private SimProcess(ManagedProcess process, String baseUrl, Map<String, Long> serverIds, Map<String, Long> fips) {
+    this.process = process;
+    this.baseUrl = baseUrl;
+    this.serverIds = serverIds;
+    this.floatingIpIds = fips;
+  }
+
+  /**
+   * Starts the simulator with {@code prefix} (namespace) on host:port, one server per node (name = node name,
+   * public IPv4 = node address) and the floating IPs (name -> address). Waits until it listens.
+   */
+  public static SimProcess start(Path jar, List<String> prefix, String host, int port, String token,
+      Duration actionDuration, List<Node> nodes, Map<String, String> floatingIps, Path log) {
+    if (!Files.isRegularFile(jar)) {
+      throw new TestbedException("simulator jar missing: " + jar + " (build it: ./mvnw -q -DskipTests package)");
+    }
+    List<String> argv = new ArrayList<>(prefix);
+    argv.addAll(List.of(JavaCommand.java(), "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toString(),
+        "--port", Integer.toString(port), "--host", host, "--token", token,
+        "--action-duration", durationFlag(actionDuration)));
+    for (Node n : nodes) {
+      argv.addAll(List.of("--server", n.name() + "=" + n.address()));
+    }
+    floatingIps.forEach((name, ip) -> argv.addAll(List.of("--floating-ip", name + "=" + ip)));
+    ManagedProcess p = ManagedProcess.start("hcloud-sim", argv, Map.of(), log);
+    Await.until("simulator listening (log " + log + ")", Duration.ofSeconds(30), () -> {
+      if (!p.isAlive()) {
+        throw new TestbedException("simulator exited:\n" + p.tail(10));
+      }
+      return read(log).contains("listening on");
+    });
+    String text = read(log);
+    Map<String, Long> servers = ids(SERVER, text);
+    Map<String, Long> fips = ids(FIP, text);
+    for (Node n : nodes) {
+      if (!servers.containsKey(n.name())) {
+        p.stop(Duration.ofSeconds(3));
+        throw new TestbedException("simulator did not print an id for server " + n.name() + ":\n" + text);
+      }
+    }
+    return new SimProcess(p, "http://" + host + ":" + port, servers, fips);
+  }
+
+  /** API base for agents' {@code hcloud.endpoint}. */
+  public String apiUrl() {
+    return baseUrl + "/v1";
+  }
+
+  /** Metadata URL for one server, for agents' {@code hcloud.metadataUrl}. */
+  public String metadataUrl(String serverName) {
+    return baseUrl + "/metadata/" + serverId(serverName) + "/hetzner/v1/metadata";
+  }
+
+  public long serverId(String name) {
+    Long id = serverIds.get(name);
+    if (id == null) {
+      throw new IllegalArgumentException("no simulated server named " + name + "; known: " + serverIds.keySet());
+    }
+    return id;
+  }
+
+  public long floatingIpId(String name) {
+    Long id = floatingIpIds.get(name);
+    if (id == null) {
+      throw new IllegalArgumentException("no simulated floating IP named " + name + "; known: " + floatingIpIds.keySet());
+    }
+    return id;
+  }
+
+  /** Server name by id, for showing assignments. */
+  public Optional<String> serverName(long id) {
+    return serverIds.entrySet().stream().filter(e -> e.getValue() == id).map(Map.Entry::getKey).findFirst();
+  }
+
+  /** The server the floating IP is assigned to now, or empty when unassigned. */
+  public Optional<Long> assignedServer(long floatingIpId) {
+    JsonNode server = http.getJson(baseUrl + "/_sim/floating_ips/" + floatingIpId).path("server");
+    return server.isNumber() ? Optional.of(server.asLong()) : Optional.empty();
+  }
+
+  /** Every mutating call the simulator saw, oldest first. */
+  public JsonNode history() {
+    return http.getJson(baseUrl + "/_sim/history");
+  }
+
+  public JsonNode stats() {
+    return http.getJson(baseUrl + "/_sim/stats");
+  }
+
+  /** Injects a fault, e.g. {@code {"fault":"RATE_LIMITED_429","endpoint":"ASSIGN","count":3}}. */
+  public void fault(String json) {
+    HttpJson.Response r = http.post(baseUrl + "/_sim/faults", json);
+    if (r.status() / 100 != 2) {
+      throw new TestbedException("simulator refused fault " + json + ": " + r.status() + " " + r.body());
+    }
+  }
+
+  public void clearFaults() {
+    http.delete(baseUrl + "/_sim/faults");
+  }
+
+  /** Changes how long assign actions take from now on. */
+  public void actionDuration(Duration d) {
+    http.post(baseUrl + "/_sim/config", "{\"actionDurationMs\":" + d.toMillis() + "}");
+  }
+
+  public ManagedProcess process() {
+    return process;
+  }
+
+  @Override
+  public void close() {
+    process.stop(Duration.ofSeconds(5));
+  }
+
+  private static String durationFlag(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+  }
+
+  private static Map<String, Long> ids(Pattern p, String text) {
+    Map<String, Long> ids = new HashMap<>();
+    Matcher m = p.matcher(text);
+    while (m.find()) {
+      ids.put(m.group(1), Long.parseLong(m.group(2)));
+    }
+    return ids;
+  }
+
+  private static String read(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}

@@ -1,0 +1,394 @@
+package io.fipkeeper.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A whole multi-host test installation: nodes (network namespaces when root, loopback ports otherwise), a real
+ * etcd cluster across them, the Hetzner simulator, Hetzner's floating-IP routing, one fake apiserver and one
+ * agent per node. Built with {@link #builder()}; {@link #close()} (also run by a shutdown hook) stops every
+ * process and removes every namespace, in reverse order of creation, whatever failed before.
+ */
+public final class Testbed implements AutoCloseable {
+  public static final String FLOATING_IP_NAME = "k8s-api";
+  static final int AGENT_HTTP_PORT = 9847;
+  static final int SIM_PORT = 8080;
+  private static final Path LOCK = Path.of("/tmp/fipkeeper-testbed.lock");
+
+  private final Builder spec;
+  private final Path workDir;
+  private final List<Node> nodes;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final List<FakeApiserver> apiservers = new ArrayList<>();
+  private final List<AgentProcess> agents = new ArrayList<>();
+  private final Thread hook = new Thread(this::closeQuietly, "testbed-teardown");
+  private Network network;
+  private EtcdCluster etcd;
+  private SimProcess sim;
+  private FloatingIpRoute route;
+  private boolean closed;
+
+  private Testbed(Builder spec, Path workDir, List<Node> nodes) {
+    this.spec = spec;
+    this.workDir = workDir;
+    this.nodes = nodes;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Whether this JVM runs as root (namespaces need it). */
+  public static boolean isRoot() {
+    try {
+      return "0".equals(Command.run("id", "-u").strip());
+    } catch (TestbedException e) {
+      return false;
+    }
+  }
+
+  public boolean usesNamespaces() {
+    return network != null;
+  }
+
+  public List<Node> nodes() {
+    return nodes;
+  }
+
+  public Node node(int i) {
+    return nodes.get(i - 1);
+  }
+
+  public EtcdCluster etcd() {
+    return etcd;
+  }
+
+  /** The simulator; only present when the builder was given its jar. */
+  public SimProcess sim() {
+    if (sim == null) {
+      throw new IllegalStateException("no simulator in this testbed: set Builder.simJar");
+    }
+    return sim;
+  }
+
+  public Optional<Network> network() {
+    return Optional.ofNullable(network);
+  }
+
+  /** Floating-IP routing follower (namespace testbed with a simulator only). */
+  public Optional<FloatingIpRoute> route() {
+    return Optional.ofNullable(route);
+  }
+
+  public FakeApiserver apiserver(int i) {
+    return apiservers.get(i - 1);
+  }
+
+  public AgentProcess agent(int i) {
+    return agents.get(i - 1);
+  }
+
+  public List<AgentProcess> agents() {
+    return List.copyOf(agents);
+  }
+
+  public long floatingIpId() {
+    return sim().floatingIpId(FLOATING_IP_NAME);
+  }
+
+  public Path workDir() {
+    return workDir;
+  }
+
+  /** Starts every agent and waits until each serves /status. */
+  public Testbed startAgents(Duration timeout) {
+    agents.forEach(AgentProcess::start);
+    agents.forEach(a -> a.waitServing(timeout));
+    return this;
+  }
+
+  /** The agent whose /status says LEADING, if exactly one does. */
+  public Optional<AgentProcess> leader() {
+    List<AgentProcess> leading = agents.stream()
+        .filter(a -> a.status().map(s -> "LEADING".equals(s.state())).orElse(false))
+        .toList();
+    return leading.size() == 1 ? Optional.of(leading.get(0)) : Optional.empty();
+  }
+
+  /** Node name the simulator has the floating IP assigned to now. */
+  public Optional<String> assignedNode() {
+    return sim().assignedServer(floatingIpId()).flatMap(sim()::serverName);
+  }
+
+  /** Starts an outside client probing the floating IP (namespace testbed: from the client namespace). */
+  public Prober startProber(Duration interval) {
+    if (network == null) {
+      throw new IllegalStateException("the loopback testbed has no routed floating IP to probe");
+    }
+    Prober p = Prober.start(network.client().prefix(),
+        "http://" + Network.FLOATING_IP + ":" + AGENT_HTTP_PORT + "/status", interval);
+    closeables.add(p);
+    return p;
+  }
+
+  /** Cuts node i off the network (namespace testbed only). */
+  public void partition(int i) {
+    requireNetwork().partition(i);
+  }
+
+  public void heal(int i) {
+    requireNetwork().heal(i);
+  }
+
+  private Network requireNetwork() {
+    if (network == null) {
+      throw new IllegalStateException("partitions need the namespace testbed (run as root)");
+    }
+    return network;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      try {
+        closeables.get(i).close();
+      } catch (Exception e) {
+        System.err.println("teardown step failed: " + e.getMessage());
+      }
+    }
+    deleteTree(workDir.resolve("etcd-data"));
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down: we are the hook
+    }
+  }
+
+  private void closeQuietly() {
+    close();
+  }
+
+  private Testbed build() {
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      if (spec.namespaces) {
+        closeables.add(lock());
+        network = Network.create(spec.run, spec.nodes);
+        closeables.add(network);
+      }
+      etcd = new EtcdCluster(nodes.subList(0, spec.etcdMembers), workDir.resolve("etcd-data"), "fk" + spec.run);
+      closeables.add(etcd);
+      etcd.start().waitHealthy(Duration.ofSeconds(30));
+      if (spec.simJar != null) {
+        startSim();
+      }
+      for (Node n : nodes) {
+        String host = spec.namespaces ? Network.HARNESS_ADDRESS : "127.0.0.1";
+        FakeApiserver api = FakeApiserver.start(n.name(), host, spec.namespaces ? 16443 + n.index() : 0);
+        apiservers.add(api);
+        closeables.add(api);
+      }
+      if (spec.agentJar != null && sim != null) {
+        for (Node n : nodes) {
+          AgentProcess a = new AgentProcess(n, spec.agentJar, agentConfig(n), spec.token, workDir);
+          agents.add(a);
+        }
+        // agents stop before etcd and the simulator so their graceful shutdown can still reach both
+        closeables.add(() -> agents.parallelStream().forEach(AgentProcess::close));
+      }
+      return this;
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private void startSim() {
+    String host = spec.namespaces ? Network.GATEWAY : "127.0.0.1";
+    int port = spec.namespaces ? SIM_PORT : freePort();
+    List<String> prefix = spec.namespaces ? network.router().prefix() : List.of();
+    sim = SimProcess.start(spec.simJar, prefix, host, port, spec.token, spec.actionDuration, nodes,
+        Map.of(FLOATING_IP_NAME, Network.FLOATING_IP), workDir.resolve("hcloud-sim.log"));
+    closeables.add(sim);
+    if (network != null) {
+      Map<Long, String> byServer = new HashMap<>();
+      nodes.forEach(n -> byServer.put(sim.serverId(n.name()), n.address()));
+      route = new FloatingIpRoute(sim, floatingIpId(), byServer, network::routeFloatingIp).start();
+      closeables.add(route);
+    }
+  }
+
+  private AgentConfig agentConfig(Node n) {
+    return new AgentConfig(
+        n.name(), FLOATING_IP_NAME, sim.apiUrl(), sim.metadataUrl(n.name()), etcd.endpoints(), spec.leaseTtl,
+        spec.namespaces ? "eth0" : "lo",
+        spec.namespaces ? "ip" : "recording",
+        apiservers.get(n.index() - 1).url(),
+        (spec.namespaces ? "0.0.0.0" : "127.0.0.1") + ":" + n.httpPort(),
+        Duration.ofMillis(200),
+        spec.logLevel);
+  }
+
+  /** One testbed per machine: they share the host routes to the documentation ranges. */
+  private static AutoCloseable lock() {
+    try {
+      FileChannel ch = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock[] held = new FileLock[1];
+      Await.until("the testbed lock " + LOCK + " (another testbed is running)", Duration.ofSeconds(120), () -> {
+        try {
+          held[0] = ch.tryLock();
+          return held[0] != null;
+        } catch (IOException e) {
+          throw new TestbedException("cannot lock " + LOCK + ": " + e.getMessage(), e);
+        }
+      });
+      return () -> {
+        held[0].release();
+        ch.close();
+      };
+    } catch (IOException e) {
+      throw new TestbedException("cannot open " + LOCK + ": " + e.getMessage(), e);
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new TestbedException("no free port: " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // logs and leftovers in a temp dir are harmless
+    }
+  }
+
+  /** What to build; defaults give a 3-node, 3-member namespace testbed when root, loopback otherwise. */
+  public static final class Builder {
+    private int nodes = 3;
+    private int etcdMembers = 3;
+    private int run = 0;
+    private boolean namespaces = isRoot();
+    private Path workDir;
+    private Path agentJar;
+    private Path simJar;
+    private String token = "testbed-token";
+    private Duration leaseTtl = Duration.ofSeconds(2);
+    private Duration actionDuration = Duration.ofSeconds(1);
+    private String logLevel = "info";
+
+    public Builder nodes(int n) {
+      if (n < 1 || n > 9) {
+        throw new IllegalArgumentException("nodes must be 1..9, was " + n);
+      }
+      this.nodes = n;
+      return this;
+    }
+
+    public Builder etcdMembers(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("etcdMembers must be at least 1, was " + n);
+      }
+      this.etcdMembers = n;
+      return this;
+    }
+
+    /** Run id 0..99: namespaces are named fk{run}-*, so two ids never collide on names. */
+    public Builder run(int run) {
+      this.run = run;
+      return this;
+    }
+
+    /** true = network namespaces (needs root), false = everything on loopback with distinct ports. */
+    public Builder namespaces(boolean namespaces) {
+      this.namespaces = namespaces;
+      return this;
+    }
+
+    public Builder workDir(Path dir) {
+      this.workDir = dir;
+      return this;
+    }
+
+    /** The shaded agent jar; without it (or without a simulator) no agents are created. */
+    public Builder agentJar(Path jar) {
+      this.agentJar = jar;
+      return this;
+    }
+
+    /** The shaded simulator jar; without it no simulator runs. */
+    public Builder simJar(Path jar) {
+      this.simJar = jar;
+      return this;
+    }
+
+    public Builder token(String token) {
+      this.token = token;
+      return this;
+    }
+
+    public Builder leaseTtl(Duration ttl) {
+      this.leaseTtl = ttl;
+      return this;
+    }
+
+    public Builder actionDuration(Duration d) {
+      this.actionDuration = d;
+      return this;
+    }
+
+    public Builder logLevel(String level) {
+      this.logLevel = level;
+      return this;
+    }
+
+    /** Creates and starts everything; on failure removes what it created and throws a TestbedException. */
+    public Testbed build() {
+      if (etcdMembers > nodes) {
+        throw new IllegalArgumentException("etcdMembers (" + etcdMembers + ") cannot exceed nodes (" + nodes + ")");
+      }
+      if (namespaces && !isRoot()) {
+        throw new TestbedException("the namespace testbed needs root (network namespaces, veth, bridge); "
+            + "run as root or use the loopback testbed");
+      }
+      Path dir = workDir;
+      try {
+        dir = dir == null ? Files.createTempDirectory("fipkeeper-testbed-") : Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new TestbedException("cannot create work dir: " + e.getMessage(), e);
+      }
+      List<Node> list = new ArrayList<>();
+      for (int i = 1; i <= nodes; i++) {
+        list.add(namespaces
+            ? new Node(i, "cp-" + i, Network.prefix(run) + "n" + i, Network.nodeAddress(i), 2379, 2380, AGENT_HTTP_PORT)
+            : new Node(i, "cp-" + i, null, "127.0.0.1", freePort(), freePort(), freePort()));
+      }
+      return new Testbed(this, dir, List.copyOf(list)).build();
+    }
+  }
+}
