@@ -50,24 +50,24 @@ public final class Prober implements AutoCloseable {
   }
 
   /**
-   * The longest run of failed probes after {@code fromNanos}: from the first failure to the next success
-   * (zero when no probe failed).
+   * The outage the client saw after an event at {@code fromNanos}: from the first failed probe after it to the
+   * next answered one. Zero when no probe failed; empty while the outage is still going on.
    */
-  public synchronized Duration longestOutageAfter(long fromNanos) {
-    long longest = 0;
+  public synchronized Optional<Duration> outageAfter(long fromNanos) {
     Long failingSince = null;
+    boolean sawAny = false;
     for (Sample s : samples) {
       if (s.nanos() < fromNanos) {
         continue;
       }
+      sawAny = true;
       if (!s.ok() && failingSince == null) {
         failingSince = s.nanos();
-      } else if (s.ok() && failingSince != null) {
-        longest = Math.max(longest, s.nanos() - failingSince);
-        failingSince = null;
+      } else if (s.ok()) {
+        return Optional.of(failingSince == null ? Duration.ZERO : Duration.ofNanos(s.nanos() - failingSince));
       }
     }
-    return Duration.ofNanos(longest);
+    return sawAny && failingSince == null ? Optional.of(Duration.ZERO) : Optional.empty();
   }
 
   private void read() {

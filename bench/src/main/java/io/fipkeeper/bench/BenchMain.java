@@ -1,0 +1,41 @@
+package io.fipkeeper.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * Entry point of the bench jar: {@code demo} now; {@code chaos} and {@code bench} build on the same testbed.
+ * Testbed failures print one line and exit 1; bad usage exits 2.
+ */
+@Command(name = "fipkeeper-bench", mixinStandardHelpOptions = true,
+    description = "Runs fipkeeper agents against real etcd and the Hetzner simulator on emulated hosts.",
+    subcommands = {Demo.class})
+public final class BenchMain implements Runnable {
+  @Spec
+  CommandSpec spec;
+
+  private BenchMain() {}
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String... args) {
+    CommandLine cli = new CommandLine(new BenchMain());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof TestbedException) {
+        cmd.getErr().println("error: " + e.getMessage());
+        return 1;
+      }
+      throw e;
+    });
+    return cli.execute(args);
+  }
+}

@@ -1,0 +1,155 @@
+package io.fipkeeper.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The local demo: etcd, the Hetzner simulator and three agents as real processes; the leader is SIGKILLed,
+ * then the next leader is SIGTERMed, and both takeover times are measured from the signal until the new
+ * leader's /status shows LEADING with the address bound and the simulator has the IP on its server.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Three agents, a leader crash and a graceful handover, with a live table.")
+final class Demo implements Callable<Integer> {
+  private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
+  private static final long POLL_NANOS = 50_000_000L;
+  private static final long DRAW_NANOS = 250_000_000L;
+
+  @Option(names = "--agent-jar", defaultValue = "agent/target/fipkeeper.jar", description = "shaded agent jar")
+  Path agentJar;
+
+  @Option(names = "--sim-jar", defaultValue = "hcloud-sim/target/hcloud-sim.jar", description = "simulator jar")
+  Path simJar;
+
+  @Option(names = "--loopback", description = "run on loopback with the recording binder even as root")
+  boolean loopback;
+
+  @Option(names = "--namespaces", description = "require the namespace testbed (exit 2 when not root)")
+  boolean requireNamespaces;
+
+  @Option(names = "--lease-ttl", defaultValue = "2", description = "etcd lease TTL in seconds")
+  int leaseTtl;
+
+  @Option(names = "--action-ms", defaultValue = "1000", description = "how long a simulated assign action takes")
+  long actionMs;
+
+  @Option(names = "--hold-ms", defaultValue = "3000", description = "how long to show each steady state")
+  long holdMs;
+
+  private LiveTable table;
+  private long startNanos;
+
+  @Override
+  public Integer call() {
+    boolean root = Testbed.isRoot();
+    if (requireNamespaces && !root) {
+      System.err.println("error: the namespace testbed needs root (network namespaces, veth, bridge); "
+          + "run as root, or drop --namespaces for the loopback demo");
+      return 2;
+    }
+    boolean namespaces = !loopback && root;
+    table = new LiveTable(System.console() != null && System.getenv("NO_COLOR") == null, Network.FLOATING_IP);
+    startNanos = System.nanoTime();
+    say("starting " + (namespaces ? "namespace testbed (3 hosts, router, client)" : "loopback testbed (not root: recording binder)")
+        + ": etcd ×3, hcloud-sim, 3 agents");
+    try (Testbed bed = Testbed.builder()
+        .nodes(3).etcdMembers(3).namespaces(namespaces)
+        .agentJar(agentJar).simJar(simJar)
+        .leaseTtl(Duration.ofSeconds(leaseTtl)).actionDuration(Duration.ofMillis(actionMs))
+        .build()) {
+      say("work dir " + bed.workDir() + " (agent logs and configs)");
+      bed.startAgents(Duration.ofSeconds(60));
+      Prober prober = namespaces ? bed.startProber(Duration.ofMillis(50)) : null;
+
+      String first = awaitSettled(bed, prober, "election", s -> true);
+      say("leader " + first + " holds " + Network.FLOATING_IP + " (assigned at Hetzner, bound on its interface)");
+      hold(bed, prober, "steady");
+
+      say(table.color("\u001b[1;31m", "SIGKILL " + first) + " (crash: no resign, its lease must expire)");
+      long killAt = System.nanoTime();
+      bed.agent(index(first)).sigkill();
+      String second = awaitSettled(bed, prober, "failover after crash", s -> !s.equals(first));
+      Duration crash = Duration.ofNanos(System.nanoTime() - killAt);
+      say("failover " + first + " → " + second + " in " + ms(crash) + clientOutage(prober, killAt));
+      hold(bed, prober, "steady");
+
+      say(table.color("\u001b[1;33m", "SIGTERM " + second) + " (graceful: resign, revoke lease, hand over)");
+      long termAt = System.nanoTime();
+      bed.agent(index(second)).sigterm();
+      String third = awaitSettled(bed, prober, "graceful handover", s -> !s.equals(first) && !s.equals(second));
+      Duration graceful = Duration.ofNanos(System.nanoTime() - termAt);
+      say("handover " + second + " → " + third + " in " + ms(graceful) + clientOutage(prober, termAt));
+      Optional<Integer> exit = bed.agent(index(second)).waitExit(Duration.ofSeconds(20));
+      say(second + " exited " + exit.map(c -> "with code " + c).orElse("— still running after 20 s"));
+      hold(bed, prober, "after handover");
+      table.release();
+
+      System.out.println();
+      System.out.println(table.color("\u001b[1m", "  result"));
+      System.out.printf(Locale.ROOT, "  crash failover   (SIGKILL %s → %s leading+bound+assigned): %s%n", first, second, ms(crash));
+      System.out.printf(Locale.ROOT, "  graceful handover (SIGTERM %s → %s leading+bound+assigned): %s%n", second, third, ms(graceful));
+      System.out.printf(Locale.ROOT, "  simulator saw %d mutating calls; logs in %s%n", bed.sim().history().size(), bed.workDir());
+      say("tearing down");
+      return 0;
+    } finally {
+      say("done: every process stopped, namespaces removed");
+    }
+  }
+
+  /** Polls every 50 ms and redraws every 250 ms until one node is settled as leader and accepted. */
+  private String awaitSettled(Testbed bed, Prober prober, String phase, Predicate<String> accept) {
+    long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+    long nextDraw = 0;
+    while (System.nanoTime() - deadline < 0) {
+      Snapshot s = Snapshot.take(bed, prober);
+      Optional<String> leader = s.settledLeader().filter(accept);
+      if (leader.isPresent() || s.nanos() - nextDraw >= 0) {
+        table.draw(s, phase);
+        nextDraw = s.nanos() + DRAW_NANOS;
+      }
+      if (leader.isPresent()) {
+        return leader.get();
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS);
+    }
+    throw new TestbedException("no agent became leader with the floating IP within " + SETTLE_TIMEOUT.toSeconds()
+        + " s during " + phase + "; see the agent logs in " + bed.workDir());
+  }
+
+  private void hold(Testbed bed, Prober prober, String phase) {
+    long end = System.nanoTime() + holdMs * 1_000_000L;
+    while (System.nanoTime() - end < 0) {
+      table.draw(Snapshot.take(bed, prober), phase);
+      java.util.concurrent.locks.LockSupport.parkNanos(DRAW_NANOS);
+    }
+  }
+
+  /** Waits briefly for the client to get an answer again, then reports how long it had none. */
+  private static String clientOutage(Prober prober, long fromNanos) {
+    if (prober == null) {
+      return "";
+    }
+    Await.tryUntil(Duration.ofSeconds(3), () -> prober.outageAfter(fromNanos).isPresent());
+    return prober.outageAfter(fromNanos)
+        .map(d -> "; client outside saw no answer on the floating IP for " + ms(d))
+        .orElse("; client outside still gets no answer");
+  }
+
+  private static int index(String node) {
+    return Integer.parseInt(node.substring(node.lastIndexOf('-') + 1));
+  }
+
+  private void say(String message) {
+    table.event(ms(Duration.ofNanos(System.nanoTime() - startNanos)), message);
+  }
+
+  private static String ms(Duration d) {
+    return String.format(Locale.ROOT, "%d ms", d.toMillis());
+  }
+}
