@@ -177,9 +177,11 @@ class FaultInjectionTest {
     assertThat(client.get("/v1/actions/" + started.get("id").asLong()).json().at("/action/status").asText())
         .isEqualTo("running");
     assertThat(assign(cp2).status()).isEqualTo(423);
+    assertThat(sim.floatingIpServer(fip)).isEqualTo(cp1);
     clock.advance(Duration.ofSeconds(1));
 
-    assertThat(started.get("status").asText()).isEqualTo("running");
+    assertThat(client.get("/v1/actions/" + started.get("id").asLong()).json().at("/action/status").asText())
+        .isEqualTo("success");
     assertThat(sim.floatingIpServer(fip)).isNull();
   }
 
