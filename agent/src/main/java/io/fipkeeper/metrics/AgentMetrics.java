@@ -107,8 +107,9 @@ public final class AgentMetrics implements AutoCloseable {
   }
 
   /**
-   * Registers every meter on {@code registry}, adding the common tags {@code node} and {@code floating_ip} to all
-   * meters of that registry (JVM ones included).
+   * Registers every meter on {@code registry} and sets the common tags {@code node} and {@code floating_ip} on it,
+   * so every meter registered afterwards (JVM ones included) carries them. Pass a fresh registry: meters registered
+   * before this constructor runs do not get the common tags.
    */
   public AgentMetrics(PrometheusMeterRegistry registry, String node, String floatingIp, String version) {
     this.registry = Objects.requireNonNull(registry, "registry");

@@ -296,6 +296,14 @@ class StatusServerTest {
         .hasMessage("status server already started");
   }
 
+  @Test
+  void namesAddressesLiterallyWithIpv6InBrackets() {
+    assertThat(StatusServer.format(new InetSocketAddress("127.0.0.1", 9847))).isEqualTo("127.0.0.1:9847");
+    assertThat(StatusServer.format(new InetSocketAddress("::1", 9847))).isEqualTo("[0:0:0:0:0:0:0:1]:9847");
+    assertThat(StatusServer.format(InetSocketAddress.createUnresolved("cp-1.example", 9847)))
+        .isEqualTo("cp-1.example:9847");
+  }
+
   /** Reads until {@code marker} was seen {@code times} times; the socket timeout bounds the wait. */
   private static String readUntil(InputStream in, int times, String marker) throws Exception {
     StringBuilder seen = new StringBuilder();
