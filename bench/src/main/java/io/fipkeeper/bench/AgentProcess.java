@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,15 +19,21 @@ public final class AgentProcess implements AutoCloseable {
 
   private final Node node;
   private final Path jar;
+  private final List<String> launch;
   private final Path configFile;
   private final Path log;
   private final String token;
   private final HttpJson http = new HttpJson();
   private volatile ManagedProcess process;
 
-  public AgentProcess(Node node, Path jar, AgentConfig config, String token, Path workDir) {
+  /**
+   * @param launch JVM arguments that select the program, normally {@code -jar <jar>}; a stand-in agent can
+   *     use {@code -cp <classpath> <main class>}
+   */
+  public AgentProcess(Node node, Path jar, List<String> launch, AgentConfig config, String token, Path workDir) {
     this.node = node;
     this.jar = jar;
+    this.launch = List.copyOf(launch);
     this.token = token;
     this.configFile = workDir.resolve("agent-" + node.name() + ".yaml");
     this.log = workDir.resolve("agent-" + node.name() + ".log");
@@ -40,14 +47,16 @@ public final class AgentProcess implements AutoCloseable {
 
   /** Starts the JVM; a no-op if it is already running. */
   public AgentProcess start() {
-    if (!Files.isRegularFile(jar)) {
+    if (jar != null && !Files.isRegularFile(jar)) {
       throw new TestbedException("agent jar missing: " + jar + " (build it: ./mvnw -q -DskipTests package)");
     }
     if (process != null && process.isAlive()) {
       return this;
     }
-    List<String> argv = node.command(List.of(JavaCommand.java(), "-Xmx64m", "-XX:+UseSerialGC",
-        "-jar", jar.toString(), "run", "--config", configFile.toString()));
+    List<String> java = new ArrayList<>(List.of(JavaCommand.java(), "-Xmx64m", "-XX:+UseSerialGC"));
+    java.addAll(launch);
+    java.addAll(List.of("run", "--config", configFile.toString()));
+    List<String> argv = node.command(java);
     process = ManagedProcess.start("agent-" + node.name(), argv, Map.of("HCLOUD_TOKEN", token), log);
     return this;
   }

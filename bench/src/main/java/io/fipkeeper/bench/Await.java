@@ -6,7 +6,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Polls a condition until it holds or a deadline passes; every wait in the harness goes through here so none
- * is unbounded. A condition that throws counts as "not yet".
+ * is unbounded. A condition that throws a {@link TestbedException} aborts the wait (a process died: waiting
+ * longer cannot help); any other exception counts as "not yet".
  */
 public final class Await {
   private static final long POLL_NANOS = Duration.ofMillis(50).toNanos();
@@ -28,6 +29,8 @@ public final class Await {
         if (condition.getAsBoolean()) {
           return true;
         }
+      } catch (TestbedException e) {
+        throw e;
       } catch (RuntimeException e) {
         // not ready yet: a refused connection or a half-written file
       }

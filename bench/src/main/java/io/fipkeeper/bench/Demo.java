@@ -68,7 +68,8 @@ final class Demo implements Callable<Integer> {
       Prober prober = namespaces ? bed.startProber(Duration.ofMillis(50)) : null;
 
       String first = awaitSettled(bed, prober, "election", s -> true);
-      say("leader " + first + " holds " + Network.FLOATING_IP + " (assigned at Hetzner, bound on its interface)");
+      say("leader " + first + " holds " + Network.FLOATING_IP + " (assigned at Hetzner, "
+          + (namespaces ? "bound on its eth0)" : "bound by the recording binder)"));
       hold(bed, prober, "steady");
 
       say(table.color("\u001b[1;31m", "SIGKILL " + first) + " (crash: no resign, its lease must expire)");
@@ -97,8 +98,12 @@ final class Demo implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "  simulator saw %d mutating calls; logs in %s%n", bed.sim().history().size(), bed.workDir());
       say("tearing down");
       return 0;
+    } catch (TestbedException e) {
+      table.release();
+      say(table.color("\u001b[1;31m", "error: " + e.getMessage()));
+      return 1;
     } finally {
-      say("done: every process stopped, namespaces removed");
+      say("done: every process stopped" + (namespaces ? ", namespaces removed" : ""));
     }
   }
 

@@ -48,7 +48,16 @@ public final class HttpJson {
   }
 
   public Response post(String url, String json) {
-    return send(HttpRequest.newBuilder(URI.create(url))
+    return post(url, json, null);
+  }
+
+  /** POST with an optional bearer token (never logged or put in an exception message). */
+  public Response post(String url, String json, String bearerToken) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+    if (bearerToken != null) {
+      b.header("Authorization", "Bearer " + bearerToken);
+    }
+    return send(b
         .timeout(TIMEOUT)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json))

@@ -26,9 +26,12 @@ public final class SimProcess implements AutoCloseable {
   private final Map<String, Long> serverIds;
   private final Map<String, Long> floatingIpIds;
   private final HttpJson http = new HttpJson();
+  private final String token;
 
-  private SimProcess(ManagedProcess process, String baseUrl, Map<String, Long> serverIds, Map<String, Long> fips) {
+  private SimProcess(ManagedProcess process, String baseUrl, String token, Map<String, Long> serverIds,
+      Map<String, Long> fips) {
     this.process = process;
+    this.token = token;
     this.baseUrl = baseUrl;
     this.serverIds = serverIds;
     this.floatingIpIds = fips;
@@ -67,7 +70,7 @@ public final class SimProcess implements AutoCloseable {
         throw new TestbedException("simulator did not print an id for server " + n.name() + ":\n" + text);
       }
     }
-    return new SimProcess(p, "http://" + host + ":" + port, servers, fips);
+    return new SimProcess(p, "http://" + host + ":" + port, token, servers, fips);
   }
 
   /** API base for agents' {@code hcloud.endpoint}. */
@@ -105,6 +108,15 @@ public final class SimProcess implements AutoCloseable {
   public Optional<Long> assignedServer(long floatingIpId) {
     JsonNode server = http.getJson(baseUrl + "/_sim/floating_ips/" + floatingIpId).path("server");
     return server.isNumber() ? Optional.of(server.asLong()) : Optional.empty();
+  }
+
+  /**
+   * Assigns the floating IP through the public API, as an operator (or a rogue script) would; returns the HTTP
+   * status. Scenarios use it to move the IP behind the agents' backs.
+   */
+  public int assignAsOperator(long floatingIpId, long serverId) {
+    return http.post(apiUrl() + "/floating_ips/" + floatingIpId + "/actions/assign",
+        "{\"server\":" + serverId + "}", token).status();
   }
 
   /** Every mutating call the simulator saw, oldest first. */

@@ -205,9 +205,11 @@ public final class Testbed implements AutoCloseable {
         apiservers.add(api);
         closeables.add(api);
       }
-      if (spec.agentJar != null && sim != null) {
+      if ((spec.agentJar != null || spec.agentLaunch != null) && sim != null) {
         for (Node n : nodes) {
-          AgentProcess a = new AgentProcess(n, spec.agentJar, agentConfig(n), spec.token, workDir);
+          List<String> launch = spec.agentLaunch != null ? spec.agentLaunch : List.of("-jar", spec.agentJar.toString());
+          AgentProcess a = new AgentProcess(n, spec.agentLaunch != null ? null : spec.agentJar, launch,
+              agentConfig(n), spec.token, workDir);
           agents.add(a);
         }
         // agents stop before etcd and the simulator so their graceful shutdown can still reach both
@@ -297,6 +299,7 @@ public final class Testbed implements AutoCloseable {
     private Path workDir;
     private Path agentJar;
     private Path simJar;
+    private List<String> agentLaunch;
     private String token = "testbed-token";
     private Duration leaseTtl = Duration.ofSeconds(2);
     private Duration actionDuration = Duration.ofSeconds(1);
@@ -338,6 +341,15 @@ public final class Testbed implements AutoCloseable {
     /** The shaded agent jar; without it (or without a simulator) no agents are created. */
     public Builder agentJar(Path jar) {
       this.agentJar = jar;
+      return this;
+    }
+
+    /**
+     * Runs agents with these JVM arguments instead of {@code -jar <agentJar>} (e.g. {@code -cp <cp> <main>}
+     * for a stand-in); "run --config <file>" is appended either way.
+     */
+    public Builder agentLaunch(List<String> jvmArgs) {
+      this.agentLaunch = List.copyOf(jvmArgs);
       return this;
     }
 

@@ -157,7 +157,7 @@ public final class StandInAgentMain {
       b.header("Authorization", "Bearer " + token);
     }
     try {
-      HttpResponse<String> r = HTTP.send(b.timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = HTTP.send(b.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() >= 300) {
         throw new IOException("http " + r.statusCode());
       }
