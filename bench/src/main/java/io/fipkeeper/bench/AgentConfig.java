@@ -41,6 +41,8 @@ public record AgentConfig(
     y.append("  url: ").append(q(apiserverUrl)).append('\n');
     y.append("  interval: \"500ms\"\n");
     y.append("  failureThreshold: 2\n");
+    // bounds the teardown of a testbed whose last leader has nobody to hand over to
+    y.append("handoverTimeout: \"5s\"\n");
     y.append("http:\n  listen: ").append(q(httpListen)).append('\n');
     y.append("log:\n  level: ").append(q(logLevel)).append('\n');
     return y.toString();

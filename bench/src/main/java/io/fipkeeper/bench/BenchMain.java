@@ -7,7 +7,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * Entry point of the bench jar: {@code demo} now; {@code chaos} and {@code bench} build on the same testbed.
- * Testbed failures print one line and exit 1; bad usage exits 2.
+ * Testbed failures print one line and exit 1; bad usage, or the namespace testbed without root, exits 2.
  */
 @Command(name = "fipkeeper-bench", mixinStandardHelpOptions = true,
     description = "Runs fipkeeper agents against real etcd and the Hetzner simulator on emulated hosts.",
@@ -30,6 +30,10 @@ public final class BenchMain implements Runnable {
   static int run(String... args) {
     CommandLine cli = new CommandLine(new BenchMain());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof NotRootException) {
+        cmd.getErr().println("error: " + e.getMessage());
+        return 2;
+      }
       if (e instanceof TestbedException) {
         cmd.getErr().println("error: " + e.getMessage());
         return 1;

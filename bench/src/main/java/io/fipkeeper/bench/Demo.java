@@ -49,9 +49,7 @@ final class Demo implements Callable<Integer> {
   public Integer call() {
     boolean root = Testbed.isRoot();
     if (requireNamespaces && !root) {
-      System.err.println("error: the namespace testbed needs root (network namespaces, veth, bridge); "
-          + "run as root, or drop --namespaces for the loopback demo");
-      return 2;
+      throw new NotRootException();
     }
     boolean namespaces = !loopback && root;
     table = new LiveTable(System.console() != null && System.getenv("NO_COLOR") == null, Network.FLOATING_IP);

@@ -81,7 +81,7 @@ final class LiveTable {
       out.add(String.format(Locale.ROOT, "  %-6s %s %s %-7s %s %-9s %6s %6s  %s",
           r.node(), proc, state(st.state()), orDash(st.leader()),
           st.bound() ? color(GREEN, "yes   ") : color(DIM, "no    "),
-          orDash(st.assignedServer()), st.epoch() < 0 ? "–" : Long.toString(st.epoch()),
+          orDash(r.believedAssigned()), st.epoch() < 0 ? "–" : Long.toString(st.epoch()),
           r.rssKib() < 0 || !withRss ? "–" : (r.rssKib() / 1024) + "M",
           st.apiserverHealthy() ? color(GREEN, "ok") : color(RED, "unhealthy")));
     }

@@ -15,14 +15,20 @@ public record Snapshot(
     Optional<String> routedNode,
     Optional<Prober.Sample> probe) {
 
-  /** One agent's line. */
-  public record Row(String node, boolean alive, Optional<AgentStatus> status, long rssKib) {}
+  /**
+   * One agent's line; {@code believedAssigned} is the node name of the server the agent last saw the IP on
+   * (its {@code assignedServer} id resolved through the simulator), or null.
+   */
+  public record Row(String node, boolean alive, Optional<AgentStatus> status, long rssKib, String believedAssigned) {}
 
   /** Reads everything once; unreachable parts show up as empty, never as an exception. */
   public static Snapshot take(Testbed bed, Prober prober) {
     List<Row> rows = new ArrayList<>();
     for (AgentProcess a : bed.agents()) {
-      rows.add(new Row(a.node().name(), a.isAlive(), a.isAlive() ? a.status() : Optional.empty(), a.rssKib()));
+      Optional<AgentStatus> st = a.isAlive() ? a.status() : Optional.empty();
+      String believed = st.map(AgentStatus::assignedServer).flatMap(Snapshot::parseId)
+          .map(id -> bed.sim().serverName(id).orElse("#" + id)).orElse(null);
+      rows.add(new Row(a.node().name(), a.isAlive(), st, a.rssKib(), believed));
     }
     Optional<String> assigned;
     try {
@@ -32,6 +38,14 @@ public record Snapshot(
     }
     Optional<String> routed = bed.route().flatMap(FloatingIpRoute::routedServer).flatMap(bed.sim()::serverName);
     return new Snapshot(System.nanoTime(), rows, assigned, routed, prober == null ? Optional.empty() : prober.last());
+  }
+
+  private static Optional<Long> parseId(String id) {
+    try {
+      return Optional.of(Long.parseLong(id));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
   }
 
   /** The one node whose agent is LEADING with the address bound and which the simulator assigned, if any. */

@@ -385,8 +385,7 @@ public final class Testbed implements AutoCloseable {
         throw new IllegalArgumentException("etcdMembers (" + etcdMembers + ") cannot exceed nodes (" + nodes + ")");
       }
       if (namespaces && !isRoot()) {
-        throw new TestbedException("the namespace testbed needs root (network namespaces, veth, bridge); "
-            + "run as root or use the loopback testbed");
+        throw new NotRootException();
       }
       Path dir = workDir;
       try {

@@ -1,7 +1,7 @@
 package io.fipkeeper.bench;
 
 /** A testbed step failed; the message is one line that names the step and the cause. */
-public final class TestbedException extends RuntimeException {
+public class TestbedException extends RuntimeException {
   public TestbedException(String message) {
     super(message);
   }
