@@ -94,11 +94,11 @@ final class ActionRunner {
   private void assign(Term term) {
     try {
       long server = takeover.takeOver(() -> fence(term));
-      inbox.post(new Event.AssignDone(server));
+      inbox.post(new Event.AssignDone(term, server));
     } catch (FloatingIpTakeover.TakeoverException e) {
-      inbox.post(new Event.AssignFailed(e.retryable(), e.fenced(), message(e)));
+      inbox.post(new Event.AssignFailed(term, e.retryable(), e.fenced(), message(e)));
     } catch (RuntimeException e) {
-      inbox.post(new Event.AssignFailed(true, false, message(e)));
+      inbox.post(new Event.AssignFailed(term, true, false, message(e)));
     }
   }
 

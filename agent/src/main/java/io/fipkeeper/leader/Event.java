@@ -28,11 +28,11 @@ public sealed interface Event {
   /** The published holder record changed (null: deleted). */
   record HolderChanged(HolderRecord holder) implements Event {}
 
-  /** A takeover finished; Hetzner now reports the IP on {@code serverId}. */
-  record AssignDone(long serverId) implements Event {}
+  /** The takeover started for {@code term} finished; Hetzner now reports the IP on {@code serverId}. */
+  record AssignDone(Term term, long serverId) implements Event {}
 
-  /** A takeover failed; {@code fenced} means the fencing check refused the POST. */
-  record AssignFailed(boolean retryable, boolean fenced, String error) implements Event {}
+  /** The takeover started for {@code term} failed; {@code fenced} means the fencing check refused the POST. */
+  record AssignFailed(Term term, boolean retryable, boolean fenced, String error) implements Event {}
 
   /** A verification read finished; {@code serverId} is where Hetzner routes the IP (null: unassigned). */
   record VerifyResult(Long serverId) implements Event {}

@@ -365,6 +365,7 @@ public final class LeaderStateMachine {
     switch (c.state()) {
       case ACQUIRING, LEADING -> {
         if (here) {
+          // also when started by an earlier term: the IP routing here is all the current term needs
           b.assigned = true;
           b.failures = 0;
           b.retryAtNanos = NEVER;
@@ -375,6 +376,10 @@ public final class LeaderStateMachine {
             t.emit(new Action.ReportFailover(Duration.ofNanos(t.now - c.termStartNanos())));
             b.termStartNanos = Long.MIN_VALUE;
           }
+        } else if (!c.term().equals(d.term())) {
+          b.assigned = false;
+          b.state = State.ACQUIRING;
+          assign(t); // an earlier term's takeover ended elsewhere: start this term's own at once
         } else {
           b.assigned = false;
           b.state = State.ACQUIRING;
@@ -393,8 +398,12 @@ public final class LeaderStateMachine {
     t.b.lastError = "assign: " + f.error();
     switch (c.state()) {
       case ACQUIRING, LEADING, SUSPENDED -> {
-        if (f.fenced()) {
-          // the fence answered "not leader" (or could not tell): make it true, then retry later
+        if (!c.term().equals(f.term())) {
+          if (c.state() != State.SUSPENDED) {
+            assign(t); // an earlier term's takeover failed; it says nothing about this term: start its own
+          }
+        } else if (f.fenced()) {
+          // the fence answered "not leader" (or could not tell): make it true, then campaign after a pause
           t.emit(new Action.Resign(c.term()));
           stepOut(t, false);
         } else if (c.state() != State.SUSPENDED) {

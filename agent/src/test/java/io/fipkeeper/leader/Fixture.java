@@ -15,6 +15,8 @@ final class Fixture {
   static final long LEASE = 0xabcL;
   static final long T0 = 1_000_000_000L;
   static final Term TERM = new Term(SELF, "/fipkeeper/203.0.113.10/election/abc", 42, LEASE);
+  static final long LEASE2 = 0xdefL;
+  static final Term TERM2 = new Term(SELF, "/fipkeeper/203.0.113.10/election/def", 57, LEASE2);
 
   final LeaderStateMachine machine;
 
@@ -59,9 +61,20 @@ final class Fixture {
     return apply(campaigning(), at(10), new Event.ElectionWon(TERM));
   }
 
+  /** Lost the lease at T0+100ms with TERM's takeover still in flight, re-campaigned; a fresh keep-alive on LEASE2. */
+  Context campaigningWithStaleTakeover() {
+    Context c = apply(acquiring(), at(100), new Event.LeaseGone(LEASE));
+    return apply(c, at(200), new Event.KeepAliveOk(LEASE2, 2, at(200)));
+  }
+
+  /** Won TERM2 at T0+300ms while TERM's takeover is still in flight: bound, no second Assign yet. */
+  Context reacquiring() {
+    return apply(campaigningWithStaleTakeover(), at(300), new Event.ElectionWon(TERM2));
+  }
+
   /** Assign done at T0+300ms; next verify due at T0+300ms+60s. */
   Context leading() {
-    return apply(acquiring(), at(300), new Event.AssignDone(SELF_SERVER));
+    return apply(acquiring(), at(300), new Event.AssignDone(TERM, SELF_SERVER));
   }
 
   /** No keep-alive since the one sent at T0: suspended on the tick at T0+1400ms (safe window 1333ms). */

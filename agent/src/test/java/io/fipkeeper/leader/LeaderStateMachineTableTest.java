@@ -7,6 +7,7 @@ import static io.fipkeeper.leader.Fixture.SELF;
 import static io.fipkeeper.leader.Fixture.SELF_SERVER;
 import static io.fipkeeper.leader.Fixture.T0;
 import static io.fipkeeper.leader.Fixture.TERM;
+import static io.fipkeeper.leader.Fixture.TERM2;
 import static io.fipkeeper.leader.Fixture.at;
 import static io.fipkeeper.leader.Fixture.holder;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,18 +85,18 @@ class LeaderStateMachineTableTest {
             new Event.LeaseGone(LEASE), at(10), State.STANDBY, List.of()),
         // ACQUIRING
         new Row("ACQUIRING AssignDone(self) → LEADING, publishes, reports failover", Fixture::acquiring,
-            new Event.AssignDone(SELF_SERVER), at(300), State.LEADING,
+            new Event.AssignDone(TERM, SELF_SERVER), at(300), State.LEADING,
             List.of(new PublishHolder(TERM), new ReportFailover(Duration.ofMillis(290)))),
         new Row("ACQUIRING AssignDone(other) → retry with backoff", Fixture::acquiring,
-            new Event.AssignDone(OTHER_SERVER), at(300), State.ACQUIRING,
+            new Event.AssignDone(TERM, OTHER_SERVER), at(300), State.ACQUIRING,
             List.of(new ScheduleRetry(Duration.ofSeconds(1), "assign: floating IP is on server 202"))),
         new Row("ACQUIRING AssignFailed(retryable) → stays, retry in 1s", Fixture::acquiring,
-            new Event.AssignFailed(true, false, "503 from Hetzner"), at(300), State.ACQUIRING, List.of(retry1s)),
+            new Event.AssignFailed(TERM, true, false, "503 from Hetzner"), at(300), State.ACQUIRING, List.of(retry1s)),
         new Row("ACQUIRING AssignFailed(non-retryable) → stays, retry at the cap", Fixture::acquiring,
-            new Event.AssignFailed(false, false, "403 forbidden"), at(300), State.ACQUIRING,
+            new Event.AssignFailed(TERM, false, false, "403 forbidden"), at(300), State.ACQUIRING,
             List.of(new ScheduleRetry(Duration.ofSeconds(30), "assign: 403 forbidden"))),
         new Row("ACQUIRING AssignFailed(fenced) → lost: resigns, never unassigns, keeps address", Fixture::acquiring,
-            new Event.AssignFailed(false, true, "fenced"), at(300), State.STANDBY, List.of(new Resign(TERM))),
+            new Event.AssignFailed(TERM, false, true, "fenced"), at(300), State.STANDBY, List.of(new Resign(TERM))),
         new Row("ACQUIRING Tick past safe window → SUSPENDED (never unassign)", Fixture::acquiring, tick,
             at(1334), State.SUSPENDED, List.of()),
         new Row("ACQUIRING LeaseGone → CAMPAIGNING, address kept (never unassign)", Fixture::acquiring,
@@ -103,6 +104,18 @@ class LeaderStateMachineTableTest {
         new Row("ACQUIRING ApiserverHealth(false) → STEPPING_DOWN, resigns", Fixture::acquiring,
             new Event.ApiserverHealth(false), at(300), State.STEPPING_DOWN, List.of(new Resign(TERM))),
         new Row("ACQUIRING KeepAliveOk recorded", Fixture::acquiring, ok, at(1100), State.ACQUIRING, List.of()),
+        new Row("CAMPAIGNING ElectionWon while an earlier term's takeover runs → binds, waits for it",
+            Fixture::campaigningWithStaleTakeover, new Event.ElectionWon(TERM2), at(300), State.ACQUIRING,
+            List.of(new Bind())),
+        new Row("ACQUIRING AssignFailed(earlier term, fenced) → no resign, assigns for this term",
+            Fixture::reacquiring, new Event.AssignFailed(TERM, false, true, "fenced"), at(400), State.ACQUIRING,
+            List.of(new Assign(TERM2))),
+        new Row("ACQUIRING AssignDone(earlier term, other server) → assigns for this term",
+            Fixture::reacquiring, new Event.AssignDone(TERM, OTHER_SERVER), at(400), State.ACQUIRING,
+            List.of(new Assign(TERM2))),
+        new Row("ACQUIRING AssignDone(earlier term, self) → LEADING for this term", Fixture::reacquiring,
+            new Event.AssignDone(TERM, SELF_SERVER), at(400), State.LEADING,
+            List.of(new PublishHolder(TERM2), new ReportFailover(Duration.ofMillis(100)))),
         // LEADING
         new Row("LEADING Tick inside safe window, verify not due → nothing", Fixture::leading, tick, at(1300),
             State.LEADING, List.of()),
@@ -156,7 +169,7 @@ class LeaderStateMachineTableTest {
         new Row("SUSPENDED VerifyResult(other) → unbinds (IP no longer routes here)", Fixture::suspended,
             new Event.VerifyResult(OTHER_SERVER), at(1500), State.SUSPENDED, List.of(new Unbind())),
         new Row("SUSPENDED AssignFailed(retryable) → no retry while suspended", Fixture::suspended,
-            new Event.AssignFailed(true, false, "503"), at(1500), State.SUSPENDED, List.of()),
+            new Event.AssignFailed(TERM, true, false, "503"), at(1500), State.SUSPENDED, List.of()),
         new Row("SUSPENDED ApiserverHealth(false) → STEPPING_DOWN, resigns", Fixture::suspended,
             new Event.ApiserverHealth(false), at(1500), State.STEPPING_DOWN, List.of(new Resign(TERM))),
         new Row("SUSPENDED (60s TTL) Tick past handover deadline → unbinds, stays SUSPENDED", f -> suspendedLong(),
@@ -178,7 +191,7 @@ class LeaderStateMachineTableTest {
         new Row("STEPPING_DOWN ElectionWon (late) → resigns it", Fixture::shuttingDown,
             new Event.ElectionWon(TERM), at(900), State.STEPPING_DOWN, List.of(new Resign(TERM))),
         new Row("STEPPING_DOWN AssignDone (late) ignored", Fixture::shuttingDown,
-            new Event.AssignDone(SELF_SERVER), at(900), State.STEPPING_DOWN, List.of()),
+            new Event.AssignDone(TERM, SELF_SERVER), at(900), State.STEPPING_DOWN, List.of()),
         new Row("STEPPING_DOWN(health) HolderChanged(other) → STANDBY, unbinds", Fixture::healthSteppingDown,
             new Event.HolderChanged(holder(OTHER, OTHER_SERVER, 50)), at(900), State.STANDBY, List.of(new Unbind())),
         new Row("STEPPING_DOWN(health) Shutdown → revokes, keeps handing over", Fixture::healthSteppingDown,
@@ -187,7 +200,7 @@ class LeaderStateMachineTableTest {
             new Event.ApiserverHealth(true), at(900), State.STEPPING_DOWN, List.of()),
         // STOPPED
         new Row("STOPPED Tick ignored", Fixture::stopped, tick, at(900), State.STOPPED, List.of()),
-        new Row("STOPPED AssignDone ignored", Fixture::stopped, new Event.AssignDone(SELF_SERVER), at(900),
+        new Row("STOPPED AssignDone ignored", Fixture::stopped, new Event.AssignDone(TERM, SELF_SERVER), at(900),
             State.STOPPED, List.of()));
   }
 
@@ -196,7 +209,7 @@ class LeaderStateMachineTableTest {
   /** 60 s TTL: the safe window is 40 s, so the leader is SUSPENDED at T0+40s with 20 s of lease left. */
   private static Context suspendedLong() {
     Context leading = LONG_TTL.apply(LONG_TTL.campaigning(), at(10), new Event.ElectionWon(TERM));
-    leading = LONG_TTL.apply(leading, at(300), new Event.AssignDone(SELF_SERVER));
+    leading = LONG_TTL.apply(leading, at(300), new Event.AssignDone(TERM, SELF_SERVER));
     leading = LONG_TTL.apply(leading, at(1000), new Event.KeepAliveOk(LEASE, 60, T0));
     return LONG_TTL.apply(leading, LONG_TTL_SUSPEND, new Event.Tick());
   }
