@@ -1,7 +1,6 @@
 package io.fipkeeper.leader;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -80,7 +79,7 @@ public final class LeaderStateMachine {
   public Step next(Context c, Event e, long now) {
     Objects.requireNonNull(c, "context");
     Objects.requireNonNull(e, "event");
-    Tx t = new Tx(c, now);
+    Transition t = new Transition(settings, c, now);
     if (c.state() == State.STOPPED) {
       return t.done(); // terminal: late completions and ticks change nothing
     }
@@ -123,26 +122,26 @@ public final class LeaderStateMachine {
     return t.done();
   }
 
-  private void onTick(Tx t, Event e) {
+  private void onTick(Transition t, Event e) {
     Context c = t.c;
     switch (c.state()) {
       case STANDBY -> {
-        expireHandover(t);
-        maybeCampaign(t);
+        t.expireHandover();
+        t.maybeCampaign();
       }
-      case CAMPAIGNING -> expireHandover(t);
+      case CAMPAIGNING -> t.expireHandover();
       case ACQUIRING, LEADING -> {
         if (t.now >= suspendDeadline(c)) {
-          suspend(t);
+          t.suspend();
           return;
         }
         if (t.now >= c.retryAtNanos()) {
           t.b.retryAtNanos = NEVER;
           if (!c.assigned() && !c.assignInFlight()) {
-            assign(t);
+            t.assign();
           }
           if (!c.bound()) {
-            bind(t);
+            t.bind();
           }
         }
         if (c.state() == State.LEADING && t.now >= c.nextVerifyNanos() && !c.verifyInFlight() && !c.assignInFlight()) {
@@ -154,21 +153,21 @@ public final class LeaderStateMachine {
       case SUSPENDED -> {
         if (t.now >= leaseExpiry(c)) {
           t.b.lastError = "lease expired by local clock: no keep-alive confirmed for " + c.leaseTtl();
-          stepOut(t, true);
+          t.stepOut(true);
           return;
         }
-        expireHandover(t);
+        t.expireHandover();
       }
       case STEPPING_DOWN -> {
         if (t.now >= c.handoverDeadlineNanos()) {
-          finishStepDown(t);
+          t.finishStepDown();
         }
       }
       default -> throw unknown(c, e);
     }
   }
 
-  private void onElectionWon(Tx t, Event.ElectionWon w, Event e) {
+  private void onElectionWon(Transition t, Event.ElectionWon w, Event e) {
     Context c = t.c;
     switch (c.state()) {
       case STANDBY, CAMPAIGNING -> {
@@ -188,9 +187,9 @@ public final class LeaderStateMachine {
     }
   }
 
-  private void acquire(Tx t, Term term) {
+  private void acquire(Transition t, Term term) {
     Context.Builder b = t.b;
-    clearTerm(b);
+    t.clearTerm();
     b.term = term;
     b.campaignFailures = 0;
     b.termStartNanos = t.now;
@@ -207,13 +206,13 @@ public final class LeaderStateMachine {
     b.state = State.ACQUIRING;
     b.handoverDeadlineNanos = NEVER;
     // Binding first is safe (Hetzner routes the IP only to the assigned server) and saves failover time.
-    bind(t);
+    t.bind();
     if (!t.c.assignInFlight()) {
-      assign(t);
+      t.assign();
     }
   }
 
-  private void onLeaderSeen(Tx t, Event.LeaderSeen s, Event e) {
+  private void onLeaderSeen(Transition t, Event.LeaderSeen s, Event e) {
     Context c = t.c;
     t.b.leaderSeen = s.node();
     switch (c.state()) {
@@ -222,14 +221,14 @@ public final class LeaderStateMachine {
         boolean newer = s.revision() > c.term().revision();
         if (newer && !settings.node().equals(s.node())) {
           t.b.lastError = "leader key changed: leader=" + s.node();
-          stepOut(t, true);
+          t.stepOut(true);
         }
       }
       default -> throw unknown(c, e);
     }
   }
 
-  private void onKeepAliveOk(Tx t, Event.KeepAliveOk k, Event e) {
+  private void onKeepAliveOk(Transition t, Event.KeepAliveOk k, Event e) {
     Context c = t.c;
     if (k.ttlSeconds() <= 0) {
       onLeaseGone(t, new Event.LeaseGone(k.leaseId()), e);
@@ -255,7 +254,7 @@ public final class LeaderStateMachine {
     }
   }
 
-  private void recordKeepAlive(Tx t, Event.KeepAliveOk k) {
+  private void recordKeepAlive(Transition t, Event.KeepAliveOk k) {
     Context.Builder b = t.b;
     if (k.leaseId() != b.leaseId) {
       b.leaseId = k.leaseId();
@@ -268,12 +267,12 @@ public final class LeaderStateMachine {
   }
 
   /** The lease never expired, so the leader key is still ours: act again, but verify what happened meanwhile. */
-  private void recover(Tx t) {
+  private void recover(Transition t) {
     Context.Builder b = t.b;
     b.handoverDeadlineNanos = NEVER;
     b.retryAtNanos = NEVER;
     if (!b.bound) {
-      bind(t);
+      t.bind();
     }
     if (b.assigned) {
       b.state = State.LEADING;
@@ -285,19 +284,19 @@ public final class LeaderStateMachine {
     } else {
       b.state = State.ACQUIRING;
       if (!b.assignInFlight) {
-        assign(t);
+        t.assign();
       }
     }
   }
 
-  private void onLeaseGone(Tx t, Event.LeaseGone g, Event e) {
+  private void onLeaseGone(Transition t, Event.LeaseGone g, Event e) {
     Context c = t.c;
     switch (c.state()) {
       case ACQUIRING, LEADING, SUSPENDED -> {
         if (g.leaseId() == c.term().leaseId()) {
           t.b.leaseId = 0;
           t.b.lastError = "lease gone: lease=" + Long.toHexString(g.leaseId());
-          stepOut(t, true);
+          t.stepOut(true);
         }
       }
       case CAMPAIGNING -> {
@@ -316,7 +315,7 @@ public final class LeaderStateMachine {
     }
   }
 
-  private void onCampaignFailed(Tx t, Event.CampaignFailed f) {
+  private void onCampaignFailed(Transition t, Event.CampaignFailed f) {
     t.b.lastError = "campaign: " + f.reason();
     if (t.c.state() == State.CAMPAIGNING) {
       t.b.state = State.STANDBY;
@@ -328,35 +327,35 @@ public final class LeaderStateMachine {
     // other states: a stale report of a campaign that no longer matters; leadership follows lease and key
   }
 
-  private void onHolderChanged(Tx t, Event.HolderChanged h, Event e) {
+  private void onHolderChanged(Transition t, Event.HolderChanged h, Event e) {
     Context c = t.c;
     t.b.holderSeen = h.holder();
     boolean other = h.holder() != null && !settings.node().equals(h.holder().node());
     switch (c.state()) {
       case STANDBY, CAMPAIGNING -> {
         if (other && c.bound()) {
-          unbind(t); // the new holder has the IP: the handover window ends
+          t.unbind(); // the new holder has the IP: the handover window ends
         }
       }
       case ACQUIRING, LEADING, SUSPENDED -> {
         if (other && h.holder().epoch() > c.term().revision()) {
           t.b.lastError = "newer holder: node=" + h.holder().node();
-          stepOut(t, true);
+          t.stepOut(true);
           if (t.b.bound) {
-            unbind(t);
+            t.unbind();
           }
         }
       }
       case STEPPING_DOWN -> {
         if (other) {
-          finishStepDown(t);
+          t.finishStepDown();
         }
       }
       default -> throw unknown(c, e);
     }
   }
 
-  private void onAssignDone(Tx t, Event.AssignDone d, Event e) {
+  private void onAssignDone(Transition t, Event.AssignDone d, Event e) {
     Context c = t.c;
     Context.Builder b = t.b;
     b.assignInFlight = false;
@@ -379,11 +378,11 @@ public final class LeaderStateMachine {
         } else if (!c.term().equals(d.term())) {
           b.assigned = false;
           b.state = State.ACQUIRING;
-          assign(t); // an earlier term's takeover ended elsewhere: start this term's own at once
+          t.assign(); // an earlier term's takeover ended elsewhere: start this term's own at once
         } else {
           b.assigned = false;
           b.state = State.ACQUIRING;
-          retryLater(t, settings.backoff(b.failures + 1), "assign: floating IP is on server " + d.serverId());
+          t.retryLater(settings.backoff(b.failures + 1), "assign: floating IP is on server " + d.serverId());
         }
       }
       case SUSPENDED -> b.assigned = here;
@@ -392,7 +391,7 @@ public final class LeaderStateMachine {
     }
   }
 
-  private void onAssignFailed(Tx t, Event.AssignFailed f, Event e) {
+  private void onAssignFailed(Transition t, Event.AssignFailed f, Event e) {
     Context c = t.c;
     t.b.assignInFlight = false;
     t.b.lastError = "assign: " + f.error();
@@ -400,15 +399,15 @@ public final class LeaderStateMachine {
       case ACQUIRING, LEADING, SUSPENDED -> {
         if (!c.term().equals(f.term())) {
           if (c.state() != State.SUSPENDED) {
-            assign(t); // an earlier term's takeover failed; it says nothing about this term: start its own
+            t.assign(); // an earlier term's takeover failed; it says nothing about this term: start its own
           }
         } else if (f.fenced()) {
           // the fence answered "not leader" (or could not tell): make it true, then campaign after a pause
           t.emit(new Action.Resign(c.term()));
-          stepOut(t, false);
+          t.stepOut(false);
         } else if (c.state() != State.SUSPENDED) {
           Duration d = f.retryable() ? settings.backoff(t.b.failures + 1) : settings.retryMax();
-          retryLater(t, d, t.b.lastError);
+          t.retryLater(d, t.b.lastError);
         }
       }
       case STANDBY, CAMPAIGNING, STEPPING_DOWN -> { }
@@ -416,7 +415,7 @@ public final class LeaderStateMachine {
     }
   }
 
-  private void onVerifyResult(Tx t, Event.VerifyResult v, Event e) {
+  private void onVerifyResult(Transition t, Event.VerifyResult v, Event e) {
     Context c = t.c;
     t.b.verifyInFlight = false;
     t.b.assignedServer = v.serverId();
@@ -428,7 +427,7 @@ public final class LeaderStateMachine {
           t.b.assigned = false;
           t.b.state = State.ACQUIRING;
           if (!c.assignInFlight()) {
-            assign(t);
+            t.assign();
           }
         }
       }
@@ -436,7 +435,7 @@ public final class LeaderStateMachine {
         if (!here) {
           t.b.assigned = false;
           if (c.bound()) {
-            unbind(t); // Hetzner no longer routes the IP here: nothing left to hand over
+            t.unbind(); // Hetzner no longer routes the IP here: nothing left to hand over
           }
         }
       }
@@ -445,18 +444,18 @@ public final class LeaderStateMachine {
     }
   }
 
-  private void onBindFailed(Tx t, Event.BindFailed f, Event e) {
+  private void onBindFailed(Transition t, Event.BindFailed f, Event e) {
     Context c = t.c;
     t.b.bound = false;
     t.b.lastError = "bind: " + f.error();
     switch (c.state()) {
-      case ACQUIRING, LEADING -> retryLater(t, settings.backoff(t.b.failures + 1), t.b.lastError);
+      case ACQUIRING, LEADING -> t.retryLater(settings.backoff(t.b.failures + 1), t.b.lastError);
       case SUSPENDED, STANDBY, CAMPAIGNING, STEPPING_DOWN -> { }
       default -> throw unknown(c, e);
     }
   }
 
-  private void onUnbindFailed(Tx t, Event.UnbindFailed f, Event e) {
+  private void onUnbindFailed(Transition t, Event.UnbindFailed f, Event e) {
     Context c = t.c;
     t.b.lastError = "unbind: " + f.error();
     switch (c.state()) {
@@ -469,11 +468,11 @@ public final class LeaderStateMachine {
     }
   }
 
-  private void onApiserverHealth(Tx t, Event.ApiserverHealth h, Event e) {
+  private void onApiserverHealth(Transition t, Event.ApiserverHealth h, Event e) {
     Context c = t.c;
     t.b.apiserverHealthy = h.ok();
     switch (c.state()) {
-      case STANDBY -> maybeCampaign(t);
+      case STANDBY -> t.maybeCampaign();
       case CAMPAIGNING -> {
         if (!h.ok()) {
           t.emit(new Action.Revoke()); // withdraw the candidacy: a node without apiserver must not win
@@ -485,10 +484,10 @@ public final class LeaderStateMachine {
         if (!h.ok()) {
           t.b.lastError = "apiserver unhealthy";
           t.emit(new Action.Resign(c.term()));
-          clearTerm(t.b);
+          t.clearTerm();
           if (t.b.bound) {
             t.b.state = State.STEPPING_DOWN;
-            armHandover(t);
+            t.armHandover();
           } else {
             t.b.state = State.STANDBY;
             t.b.campaignAtNanos = t.now;
@@ -500,7 +499,7 @@ public final class LeaderStateMachine {
     }
   }
 
-  private void onShutdown(Tx t, Event e) {
+  private void onShutdown(Transition t, Event e) {
     Context c = t.c;
     switch (c.state()) {
       case STEPPING_DOWN -> {
@@ -515,11 +514,11 @@ public final class LeaderStateMachine {
           t.emit(new Action.Resign(c.term()));
         }
         t.emit(new Action.Revoke());
-        clearTerm(t.b);
+        t.clearTerm();
         t.b.leaseId = 0;
         if (c.bound()) {
           t.b.state = State.STEPPING_DOWN;
-          armHandover(t);
+          t.armHandover();
         } else {
           t.b.state = State.STOPPED;
         }
@@ -528,117 +527,7 @@ public final class LeaderStateMachine {
     }
   }
 
-  /** Leaves ACQUIRING/LEADING/SUSPENDED without resigning: the address stays for the handover window. */
-  private void stepOut(Tx t, boolean campaignNow) {
-    Context.Builder b = t.b;
-    clearTerm(b);
-    armHandover(t);
-    if (campaignNow && b.apiserverHealthy && !b.shuttingDown) {
-      b.state = State.CAMPAIGNING;
-      b.campaignIssuedNanos = t.now;
-      t.emit(new Action.Campaign());
-    } else {
-      b.state = State.STANDBY;
-      b.campaignAtNanos = campaignNow ? t.now : t.now + settings.retryInitial().toNanos();
-    }
-  }
-
-  private void suspend(Tx t) {
-    t.b.state = State.SUSPENDED;
-    t.b.retryAtNanos = NEVER;
-    t.b.lastError = "keep-alive not confirmed within " + settings.safeWindow(t.c.leaseTtl());
-    armHandover(t);
-  }
-
-  private void finishStepDown(Tx t) {
-    if (t.b.bound) {
-      unbind(t);
-    }
-    t.b.handoverDeadlineNanos = NEVER;
-    if (t.b.shuttingDown) {
-      t.b.state = State.STOPPED;
-    } else {
-      t.b.state = State.STANDBY;
-      t.b.campaignAtNanos = t.now;
-    }
-  }
-
-  private void maybeCampaign(Tx t) {
-    Context.Builder b = t.b;
-    if (b.apiserverHealthy && !b.shuttingDown && t.now >= b.campaignAtNanos) {
-      b.state = State.CAMPAIGNING;
-      b.campaignIssuedNanos = t.now;
-      t.emit(new Action.Campaign());
-    }
-  }
-
-  private void expireHandover(Tx t) {
-    if (t.b.bound && t.now >= t.b.handoverDeadlineNanos) {
-      unbind(t);
-    }
-  }
-
-  /** Starts the handover window unless one is already running (it never gets longer). */
-  private void armHandover(Tx t) {
-    if (t.b.bound && t.b.handoverDeadlineNanos == NEVER) {
-      t.b.handoverDeadlineNanos = t.now + settings.handoverTimeout().toNanos();
-    }
-  }
-
-  private void retryLater(Tx t, Duration delay, String reason) {
-    t.b.failures++;
-    t.b.retryAtNanos = t.now + delay.toNanos();
-    t.emit(new Action.ScheduleRetry(delay, reason));
-  }
-
-  private static void assign(Tx t) {
-    t.b.assignInFlight = true;
-    t.emit(new Action.Assign(t.b.term));
-  }
-
-  private static void bind(Tx t) {
-    t.b.bound = true;
-    t.emit(new Action.Bind());
-  }
-
-  private static void unbind(Tx t) {
-    t.b.bound = false;
-    t.b.handoverDeadlineNanos = NEVER;
-    t.emit(new Action.Unbind());
-  }
-
-  private static void clearTerm(Context.Builder b) {
-    b.term = null;
-    b.assigned = false;
-    b.failures = 0;
-    b.retryAtNanos = NEVER;
-    b.nextVerifyNanos = NEVER;
-    b.termStartNanos = Long.MIN_VALUE;
-  }
-
   private static IllegalStateException unknown(Context c, Event e) {
     return new IllegalStateException("no transition from " + c.state() + " on " + e);
-  }
-
-  /** One transition in progress. */
-  private static final class Tx {
-    final Context c;
-    final Context.Builder b;
-    final long now;
-    final List<Action> actions = new ArrayList<>(4);
-
-    Tx(Context c, long now) {
-      this.c = c;
-      this.b = c.toBuilder();
-      this.now = now;
-    }
-
-    void emit(Action a) {
-      actions.add(a);
-    }
-
-    Step done() {
-      return new Step(b.build(), actions);
-    }
   }
 }
