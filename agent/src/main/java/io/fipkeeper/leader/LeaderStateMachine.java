@@ -179,8 +179,10 @@ public final class LeaderStateMachine {
       }
       case STEPPING_DOWN -> t.emit(new Action.Resign(w.term()));
       case ACQUIRING, LEADING, SUSPENDED -> {
-        if (!w.term().equals(c.term())) {
-          throw unknown(c, e);
+        if (w.term().revision() > c.term().revision()) {
+          acquire(t, w.term()); // our old key is gone and a newer one of ours leads: act for the newer term
+        } else if (!w.term().equals(c.term())) {
+          throw unknown(c, e); // an older term cannot win after a newer one
         }
       }
       default -> throw unknown(c, e);

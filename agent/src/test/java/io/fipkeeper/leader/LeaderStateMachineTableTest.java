@@ -121,6 +121,12 @@ class LeaderStateMachineTableTest {
             State.LEADING, List.of()),
         new Row("LEADING Tick past safe window → SUSPENDED, no unassign, no unbind (etcd outage)", Fixture::leading,
             tick, at(1334), State.SUSPENDED, List.of()),
+        new Row("LEADING ElectionWon(same term) is a duplicate", Fixture::leading, new Event.ElectionWon(TERM),
+            at(400), State.LEADING, List.of()),
+        new Row("LEADING ElectionWon(newer term of ours) → ACQUIRING for it, fenced by the new term",
+            Fixture::leading, new Event.ElectionWon(new Term(SELF, "/fipkeeper/203.0.113.10/election/abd", 60, LEASE)),
+            at(400), State.ACQUIRING,
+            List.of(new Bind(), new Assign(new Term(SELF, "/fipkeeper/203.0.113.10/election/abd", 60, LEASE)))),
         new Row("LEADING KeepAliveError → LEADING (etcd outage: never unassign)", Fixture::leading,
             new Event.KeepAliveError(LEASE, "unavailable"), at(400), State.LEADING, List.of()),
         new Row("LEADING LeaseGone → CAMPAIGNING, no unassign, address kept", Fixture::leading,
@@ -245,9 +251,9 @@ class LeaderStateMachineTableTest {
   }
 
   @Test
-  void anUnexpectedSecondTermWhileLeadingIsRejected() {
-    Term other = new Term(SELF, "/fipkeeper/203.0.113.10/election/def", 99, LEASE);
-    assertThatThrownBy(() -> F.machine.next(F.leading(), new Event.ElectionWon(other), at(400)))
+  void anOlderTermWinningWhileLeadingIsRejected() {
+    Term older = new Term(SELF, "/fipkeeper/203.0.113.10/election/789", 7, LEASE);
+    assertThatThrownBy(() -> F.machine.next(F.leading(), new Event.ElectionWon(older), at(400)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("no transition from LEADING on ElectionWon");
   }
