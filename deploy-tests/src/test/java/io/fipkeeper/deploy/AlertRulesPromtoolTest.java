@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,10 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class AlertRulesPromtoolTest {
-  private static Path promtool;
+  private Path promtool;
 
-  @BeforeAll
-  static void findPromtool() {
+  // per test, not per class, so a missing promtool shows as skipped tests with the reason
+  @BeforeEach
+  void findPromtool() {
     promtool = Path.of(System.getProperty("fipkeeper.promtool", "/usr/bin/promtool"));
     assumeTrue(Files.isExecutable(promtool),
         "promtool not found at " + promtool + ": apt-get install -y prometheus (or -Dfipkeeper.promtool=PATH)");
