@@ -42,6 +42,7 @@ final class Demo implements Callable<Integer> {
   @Option(names = "--hold-ms", defaultValue = "3000", description = "how long to show each steady state")
   long holdMs;
 
+  private final java.util.Map<String, Long> peakRssKib = new java.util.TreeMap<>();
   private LiveTable table;
   private long startNanos;
 
@@ -85,7 +86,10 @@ final class Demo implements Callable<Integer> {
       Duration graceful = Duration.ofNanos(System.nanoTime() - termAt);
       say("handover " + second + " → " + third + " in " + ms(graceful) + clientOutage(prober, termAt));
       Optional<Integer> exit = bed.agent(index(second)).waitExit(Duration.ofSeconds(20));
-      say(second + " exited " + exit.map(c -> "with code " + c).orElse("— still running after 20 s"));
+      say(second + " exited " + exit.map(c -> "with code " + c).orElse("— still running after 20 s")
+          + bed.network().map(n -> n.addresses(index(second)).contains(Network.FLOATING_IP + "/32")
+              ? table.color("\u001b[1;31m", "; it still has " + Network.FLOATING_IP + " bound")
+              : "; it released " + Network.FLOATING_IP).orElse(""));
       hold(bed, prober, "after handover");
       table.release();
 
@@ -93,6 +97,8 @@ final class Demo implements Callable<Integer> {
       System.out.println(table.color("\u001b[1m", "  result"));
       System.out.printf(Locale.ROOT, "  crash failover   (SIGKILL %s → %s leading+bound+assigned): %s%n", first, second, ms(crash));
       System.out.printf(Locale.ROOT, "  graceful handover (SIGTERM %s → %s leading+bound+assigned): %s%n", second, third, ms(graceful));
+      System.out.printf(Locale.ROOT, "  peak agent RSS: %s%n", peakRssKib.entrySet().stream()
+          .map(e -> e.getKey() + " " + e.getValue() / 1024 + " MiB").collect(java.util.stream.Collectors.joining(", ")));
       System.out.printf(Locale.ROOT, "  simulator saw %d mutating calls; logs in %s%n", bed.sim().history().size(), bed.workDir());
       say("tearing down");
       return 0;
@@ -110,7 +116,7 @@ final class Demo implements Callable<Integer> {
     long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
     long nextDraw = 0;
     while (System.nanoTime() - deadline < 0) {
-      Snapshot s = Snapshot.take(bed, prober);
+      Snapshot s = observe(bed, prober);
       Optional<String> leader = s.settledLeader().filter(accept);
       if (leader.isPresent() || s.nanos() - nextDraw >= 0) {
         table.draw(s, phase);
@@ -128,12 +134,18 @@ final class Demo implements Callable<Integer> {
   private void hold(Testbed bed, Prober prober, String phase) {
     long end = System.nanoTime() + holdMs * 1_000_000L;
     while (System.nanoTime() - end < 0) {
-      table.draw(Snapshot.take(bed, prober), phase);
+      table.draw(observe(bed, prober), phase);
       java.util.concurrent.locks.LockSupport.parkNanos(DRAW_NANOS);
     }
   }
 
   /** Waits briefly for the client to get an answer again, then reports how long it had none. */
+  private Snapshot observe(Testbed bed, Prober prober) {
+    Snapshot s = Snapshot.take(bed, prober);
+    s.rows().forEach(r -> peakRssKib.merge(r.node(), r.rssKib(), Math::max));
+    return s;
+  }
+
   private static String clientOutage(Prober prober, long fromNanos) {
     if (prober == null) {
       return "";
