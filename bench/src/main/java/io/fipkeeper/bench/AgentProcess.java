@@ -109,6 +109,11 @@ public final class AgentProcess implements AutoCloseable {
     return process == null ? -1 : process.rssKib();
   }
 
+  /** The last lines of the agent's log. */
+  public String tail(int lines) {
+    return process == null ? "(never started)" : process.tail(lines);
+  }
+
   public Node node() {
     return node;
   }

@@ -128,6 +128,28 @@ public final class Testbed implements AutoCloseable {
     return leading.size() == 1 ? Optional.of(leading.get(0)) : Optional.empty();
   }
 
+  /**
+   * Waits until exactly one agent is LEADING with the address bound and the simulator has the IP on its
+   * server, and {@code accept} takes that node; returns its name. Fails with every agent's log tail.
+   */
+  public String awaitSettledLeader(java.util.function.Predicate<String> accept, Duration timeout) {
+    String[] leader = new String[1];
+    boolean settled = Await.tryUntil(timeout, () -> {
+      Optional<String> l = Snapshot.take(this, null).settledLeader().filter(accept);
+      l.ifPresent(n -> leader[0] = n);
+      return l.isPresent();
+    });
+    if (!settled) {
+      StringBuilder msg = new StringBuilder("no agent settled as leader within " + timeout.toSeconds() + " s");
+      for (AgentProcess a : agents) {
+        msg.append("\n--- ").append(a.node().name()).append(' ').append(a.status().map(Object::toString).orElse("(no status)"))
+            .append('\n').append(a.tail(15));
+      }
+      throw new TestbedException(msg.toString());
+    }
+    return leader[0];
+  }
+
   /** Node name the simulator has the floating IP assigned to now. */
   public Optional<String> assignedNode() {
     return sim().assignedServer(floatingIpId()).flatMap(sim()::serverName);

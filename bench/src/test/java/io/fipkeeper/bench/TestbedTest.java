@@ -90,30 +90,7 @@ class TestbedTest {
   }
 
   private static String settledLeader(Testbed bed, Optional<String> not) {
-    String[] leader = new String[1];
-    try {
-      Await.until("one agent leading with the floating IP bound and assigned", Duration.ofSeconds(60), () -> {
-        Optional<String> l = Snapshot.take(bed, null).settledLeader().filter(n -> not.map(x -> !x.equals(n)).orElse(true));
-        l.ifPresent(n -> leader[0] = n);
-        return l.isPresent();
-      });
-    } catch (TestbedException e) {
-      StringBuilder logs = new StringBuilder(e.getMessage());
-      for (AgentProcess a : bed.agents()) {
-        logs.append("\n--- ").append(a.node().name()).append(' ').append(a.status()).append('\n').append(tail(a.log()));
-      }
-      throw new AssertionError(logs.toString(), e);
-    }
-    return leader[0];
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-    } catch (java.io.IOException e) {
-      return "(no log)";
-    }
+    return bed.awaitSettledLeader(n -> not.map(x -> !x.equals(n)).orElse(true), Duration.ofSeconds(60));
   }
 
   private static int index(String node) {
