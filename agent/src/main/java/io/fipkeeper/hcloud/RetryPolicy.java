@@ -20,9 +20,8 @@ import java.util.random.RandomGenerator;
  * body. Never retried here: {@code locked} (423) and everything else; the caller decides.
  *
  * <p>On 429 the wait comes from the headers instead of a blind backoff: {@code Retry-After} when present;
- * otherwise, with {@code RateLimit-Remaining: 0}, the time until one request is back in the bucket
- * ({@code ceil(3600 / limit)} seconds, refill being limit/3600 per second), never beyond
- * {@code RateLimit-Reset}. Every wait is at most the backoff cap.
+ * otherwise, with {@code RateLimit-Remaining: 0}, the time until one request is back in the bucket (see
+ * {@link #rateLimitWait}), never beyond {@code RateLimit-Reset}. Every wait is at most the backoff cap.
  */
 final class RetryPolicy {
   private static final Set<String> RETRIED_CODES =
@@ -72,19 +71,28 @@ final class RetryPolicy {
     return retry >= maxRetries ? Optional.empty() : Optional.of(backoff.delay(retry, random));
   }
 
-  /** Time until the bucket holds one request again; empty when the headers don't say (or it isn't empty). */
+  /**
+   * Time until the bucket holds one request again; empty when the headers don't say (or it isn't empty).
+   * The bucket refills linearly and is full at {@code RateLimit-Reset}, so one request is back after
+   * {@code (reset - now) / (limit - remaining)}: exactly 1s for Hetzner's 3600/h, and right for a simulator
+   * with another period too. Only when the reset is not in the future (our clock is off) is the hourly
+   * rate assumed: {@code ceil(3600 / limit)}. Whole seconds, at least 1s, as the headers have 1s precision.
+   */
   Optional<Duration> rateLimitWait(HttpHeaders headers) {
     Optional<RateLimit> rateLimit = rateLimit(headers);
     if (rateLimit.isEmpty() || rateLimit.get().limit() <= 0 || rateLimit.get().remaining() > 0) {
       return Optional.empty();
     }
     RateLimit limit = rateLimit.get();
-    long perToken = (3600L + limit.limit() - 1) / limit.limit();
     long untilResetMillis = Duration.between(clock.instant(), limit.reset()).toMillis();
-    long untilReset = (untilResetMillis + 999) / 1000;
-    // a reset in the past means our clock is off; the refill rate alone is then the best estimate
-    long seconds = untilReset > 0 ? Math.min(perToken, untilReset) : perToken;
+    long seconds = untilResetMillis > 0
+        ? ceilDiv(untilResetMillis, 1000L * (limit.limit() - limit.remaining()))
+        : ceilDiv(3600, limit.limit());
     return Optional.of(Duration.ofSeconds(Math.max(1, seconds)));
+  }
+
+  private static long ceilDiv(long dividend, long divisor) {
+    return -Math.floorDiv(-dividend, divisor);
   }
 
   static Optional<RateLimit> rateLimit(HttpHeaders headers) {

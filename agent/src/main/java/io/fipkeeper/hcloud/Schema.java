@@ -20,7 +20,7 @@ final class Schema {
   static FloatingIp floatingIp(JsonNode node) {
     requireObject(node, "floating_ip");
     Map<String, String> labels = new LinkedHashMap<>();
-    node.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    node.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
     JsonNode server = node.path("server");
     return new FloatingIp(
         requireLong(node, "id", "floating_ip"),

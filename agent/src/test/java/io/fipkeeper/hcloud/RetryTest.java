@@ -126,13 +126,15 @@ class RetryTest {
   }
 
   @Test
-  void rateLimitWaitNeverExceedsTheResetTime() throws Exception {
+  void rateLimitWaitFollowsTheResetTimeWhenTheBucketRefillsFasterThanHourly() throws Exception {
     HcloudClient client = client().build();
-    server.enqueue(rateLimited(360, 0, time.instant().plusSeconds(3).getEpochSecond()), Fixtures.fip(1, null));
+    // a simulator with 60 requests per minute: full again in 60s, so one request is back after 1s, not 60s
+    server.enqueue(rateLimited(60, 0, time.instant().plusSeconds(60).getEpochSecond()),
+        rateLimited(5, 0, time.instant().plusSeconds(11).getEpochSecond()), Fixtures.fip(1, null));
 
     client.getFloatingIp(1);
 
-    assertThat(time.sleeps()).isEqualTo(seconds(3));
+    assertThat(time.sleeps()).isEqualTo(seconds(1, 2));
   }
 
   @Test
