@@ -1,0 +1,92 @@
+package io.fipkeeper.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fipkeeper.leader.AgentSnapshot;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The body of {@code /status}: an {@link AgentSnapshot} plus the agent version, with exactly the fields listed in
+ * {@link #FIELDS} (docs/observability.md documents them). Absent values are written as JSON {@code null}, so the
+ * shape never changes. Built only from the snapshot, which holds no secret, so no token can reach it.
+ *
+ * @param node this agent's node name
+ * @param serverId this node's Hetzner server id (0 until known)
+ * @param state the leader state machine's state, e.g. {@code "LEADING"}
+ * @param leader the node the election names leader, or null
+ * @param floatingIp the managed floating IP address
+ * @param assignedServer the server id Hetzner last reported for the IP, or null
+ * @param bound whether the address is bound locally
+ * @param epoch the current term revision if leading, else the last seen holder epoch
+ * @param lastTransition when the state last changed, ISO-8601 UTC, or null
+ * @param lastError the last error message (secret-free), or null
+ * @param apiserverHealthy the local apiserver probe's verdict
+ * @param version the agent version
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonPropertyOrder({
+  "node", "serverId", "state", "leader", "floatingIp", "assignedServer", "bound", "epoch", "lastTransition",
+  "lastError", "apiserverHealthy", "version"
+})
+public record StatusJson(
+    String node,
+    long serverId,
+    String state,
+    String leader,
+    String floatingIp,
+    Long assignedServer,
+    boolean bound,
+    long epoch,
+    String lastTransition,
+    String lastError,
+    boolean apiserverHealthy,
+    String version) {
+
+  /** The JSON field names, in output order. */
+  public static final List<String> FIELDS = List.of(
+      "node", "serverId", "state", "leader", "floatingIp", "assignedServer", "bound", "epoch", "lastTransition",
+      "lastError", "apiserverHealthy", "version");
+
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  public static StatusJson of(AgentSnapshot snapshot, String version) {
+    Objects.requireNonNull(snapshot, "snapshot");
+    return new StatusJson(
+        snapshot.node(),
+        snapshot.serverId(),
+        snapshot.state() == null ? null : snapshot.state().name(),
+        snapshot.leader(),
+        snapshot.floatingIp(),
+        snapshot.assignedServer(),
+        snapshot.bound(),
+        snapshot.epoch(),
+        snapshot.lastTransition() == null ? null : snapshot.lastTransition().toString(),
+        snapshot.lastError(),
+        snapshot.apiserverHealthy(),
+        version);
+  }
+
+  /** One JSON object on one line. */
+  public String toJson() {
+    try {
+      return MAPPER.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("cannot write status json", e);
+    }
+  }
+
+  /** Reads a {@code /status} body (ignoring fields added by newer agents), e.g. for {@code fipkeeper status}. */
+  public static StatusJson parse(String json) {
+    try {
+      return MAPPER.readValue(json, StatusJson.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a fipkeeper status document: " + e.getOriginalMessage(), e);
+    }
+  }
+}
