@@ -49,13 +49,17 @@ public final class FloatingIpAssigner implements FloatingIpTakeover {
       log.debug("floating ip already assigned here fip={} to={}", fip.id(), serverId);
       return serverId;
     }
+    Fence guard = new Fence(fence);
     HcloudAction action = null;
     for (int attempt = 1; action == null; attempt++) {
-      checkFence(fence, fip);
       log.info("assigning floating ip fip={} from={} to={}", fip.id(), fip.server(), serverId);
       try {
-        action = client.assignFloatingIp(fip.id(), serverId);
+        // the fence runs right before every POST, the client's own retries included
+        action = client.assignFloatingIp(fip.id(), serverId, guard);
       } catch (HcloudException e) {
+        if (HcloudException.FENCED.equals(e.code())) {
+          throw guard.refusal(fip.id());
+        }
         if (!e.isLocked()) {
           throw failure("assign", e);
         }
@@ -155,18 +159,33 @@ public final class FloatingIpAssigner implements FloatingIpTakeover {
     }
   }
 
-  private void checkFence(BooleanSupplier fence, FloatingIp fip) throws TakeoverException {
-    boolean leader;
-    try {
-      leader = fence.getAsBoolean();
-    } catch (RuntimeException e) {
-      // an unanswerable fence is a refusal: assigning without proof of leadership is the one unsafe move
-      throw new TakeoverException("fencing check failed before assigning floating ip " + fip.id() + ": "
-          + e.getMessage(), false, true, e);
+  /** The leader's fence as the client's guard; an exception counts as a refusal and is kept for the report. */
+  private final class Fence implements BooleanSupplier {
+    private final BooleanSupplier delegate;
+    private RuntimeException failure;
+
+    Fence(BooleanSupplier delegate) {
+      this.delegate = delegate;
     }
-    if (!leader) {
-      log.info("assign fenced off fip={} to={}", fip.id(), serverId);
-      throw new TakeoverException("fencing check refused the assign of floating ip " + fip.id()
+
+    @Override
+    public boolean getAsBoolean() {
+      try {
+        return delegate.getAsBoolean();
+      } catch (RuntimeException e) {
+        // an unanswerable fence is a refusal: assigning without proof of leadership is the one unsafe move
+        failure = e;
+        return false;
+      }
+    }
+
+    TakeoverException refusal(long fipId) {
+      log.info("assign fenced off fip={} to={}", fipId, serverId);
+      if (failure != null) {
+        return new TakeoverException("fencing check failed before assigning floating ip " + fipId + ": "
+            + failure.getMessage(), false, true, failure);
+      }
+      return new TakeoverException("fencing check refused the assign of floating ip " + fipId
           + ": this node is no longer the leader", false, true, null);
     }
   }

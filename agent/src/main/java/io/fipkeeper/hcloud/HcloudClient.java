@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
@@ -63,14 +64,24 @@ public final class HcloudClient {
 
   /** {@code POST /floating_ips/{id}/actions/assign} with {@code {"server": serverId}}; 201 gives the action. */
   public HcloudAction assignFloatingIp(long fipId, long serverId) throws HcloudException {
+    return assignFloatingIp(fipId, serverId, null);
+  }
+
+  /**
+   * Like {@link #assignFloatingIp(long, long)}, but asks {@code guard} right before every POST, the automatic
+   * retries included (a retry can come seconds later, when leadership may be gone). When it answers false
+   * nothing more is sent and the call fails with code {@link HcloudException#FENCED}. Exceptions from the
+   * guard propagate unchanged.
+   */
+  public HcloudAction assignFloatingIp(long fipId, long serverId, BooleanSupplier guard) throws HcloudException {
     JsonNode body = transport.send(Call.post("assign", "/floating_ips/" + fipId + "/actions/assign",
-        HcloudTransport.JSON.createObjectNode().put("server", serverId).toString()));
+        HcloudTransport.JSON.createObjectNode().put("server", serverId).toString(), guard));
     return parse("assign", () -> Schema.action(body.get("action")));
   }
 
   /** {@code POST /floating_ips/{id}/actions/unassign}. For the CLI; the agent never unassigns. */
   public HcloudAction unassignFloatingIp(long fipId) throws HcloudException {
-    JsonNode body = transport.send(Call.post("unassign", "/floating_ips/" + fipId + "/actions/unassign", "{}"));
+    JsonNode body = transport.send(Call.post("unassign", "/floating_ips/" + fipId + "/actions/unassign", "{}", null));
     return parse("unassign", () -> Schema.action(body.get("action")));
   }
 

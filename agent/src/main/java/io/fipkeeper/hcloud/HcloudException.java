@@ -14,6 +14,8 @@ public class HcloudException extends Exception {
   public static final String NETWORK_ERROR = "network_error";
   /** Code used when a response body is not the JSON the API documents (an HTML 502 page, a bad 200). */
   public static final String INVALID_RESPONSE = "invalid_response";
+  /** Code used when the caller's guard (the leadership fence) refused an attempt; nothing was sent. */
+  public static final String FENCED = "fenced";
   /** Code used when the calling thread was interrupted while waiting. */
   public static final String INTERRUPTED = "interrupted";
 

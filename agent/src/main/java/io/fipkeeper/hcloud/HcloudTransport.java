@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,14 +31,18 @@ final class HcloudTransport {
   private static final Logger log = LoggerFactory.getLogger(HcloudTransport.class);
   static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One API call. {@code query} is a list of pairs because keys repeat ({@code id=1&id=2}). */
-  record Call(String operation, String method, String path, List<Map.Entry<String, String>> query, String body) {
+  /**
+   * One API call. {@code query} is a list of pairs because keys repeat ({@code id=1&id=2}). {@code guard}, when
+   * set, is asked right before every attempt, retries included; false stops with code {@code fenced}.
+   */
+  record Call(String operation, String method, String path, List<Map.Entry<String, String>> query, String body,
+      BooleanSupplier guard) {
     static Call get(String operation, String path, List<Map.Entry<String, String>> query) {
-      return new Call(operation, "GET", path, query, null);
+      return new Call(operation, "GET", path, query, null, null);
     }
 
-    static Call post(String operation, String path, String body) {
-      return new Call(operation, "POST", path, List.of(), body);
+    static Call post(String operation, String path, String body, BooleanSupplier guard) {
+      return new Call(operation, "POST", path, List.of(), body, guard);
     }
   }
 
@@ -82,6 +87,10 @@ final class HcloudTransport {
   JsonNode send(Call call) throws HcloudException {
     HttpRequest request = request(call);
     for (int attempt = 0; ; attempt++) {
+      if (call.guard() != null && !call.guard().getAsBoolean()) {
+        throw new HcloudException(call.operation(), 0, HcloudException.FENCED,
+            "refused by the caller's check before attempt " + (attempt + 1), null, null, null);
+      }
       HcloudException failure;
       Optional<Duration> wait;
       long started = ticker.read();

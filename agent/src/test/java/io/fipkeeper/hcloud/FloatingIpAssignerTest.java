@@ -159,6 +159,35 @@ class FloatingIpAssignerTest {
   }
 
   @Test
+  void assignWhoseResponseWasLostIsResentAndTheResultingLockResolvesToThisServer() throws Exception {
+    // the first POST reached Hetzner but the connection dropped; the resend finds our own action running
+    server.enqueue(Fixtures.fip(FIP, OTHER), ScriptedServer.dropConnection(),
+        ScriptedServer.apiError(423, "locked", "Floating IP is locked"),
+        Fixtures.actions(Fixtures.actionObject(13, "assign_floating_ip", "running", null)),
+        polled(13, "success"), Fixtures.fip(FIP, SELF));
+
+    long result = assigner(FloatingIpRef.byId(FIP)).takeOver(fence(true));
+
+    assertThat(result).isEqualTo(SELF);
+    assertThat(calls()).filteredOn(c -> c.startsWith("POST")).hasSize(2);
+    assertThat(fenceCalls).as("fenced again before the resend").containsExactly(1, 2);
+  }
+
+  @Test
+  void leadershipLostDuringRetryBackoffStopsTheResend() {
+    server.enqueue(Fixtures.fip(FIP, OTHER), ScriptedServer.apiError(409, "conflict", "changed"));
+    List<Boolean> answers = new ArrayList<>(List.of(true, false));
+
+    TakeoverException e = catchThrowableOfType(TakeoverException.class,
+        () -> assigner(FloatingIpRef.byId(FIP)).takeOver(() -> answers.remove(0)));
+
+    assertThat(e.fenced()).isTrue();
+    assertThat(e.retryable()).isFalse();
+    assertThat(answers).isEmpty();
+    assertThat(calls()).containsExactly("GET /v1/floating_ips/4711", "POST /v1/floating_ips/4711/actions/assign");
+  }
+
+  @Test
   void lockedOnEveryAttemptGivesUpRetryableAfterABoundedNumberOfPosts() {
     for (int i = 0; i < FloatingIpAssigner.MAX_LOCKED_ATTEMPTS; i++) {
       server.enqueue(Fixtures.fip(FIP, OTHER), ScriptedServer.apiError(423, "locked", "locked"), Fixtures.actions());
