@@ -83,8 +83,14 @@ enum ConfigKey {
     return Optional.ofNullable(BY_FLAG.get(flag));
   }
 
-  /** Every flag that may appear in the overrides given to {@link ConfigLoader}. */
-  static List<String> flags() {
-    return List.copyOf(BY_FLAG.keySet());
+  /** Every flag that may appear in the overrides given to {@link ConfigLoader}, to the YAML key it sets. */
+  static Map<String, String> flags() {
+    Map<String, String> flags = new java.util.LinkedHashMap<>();
+    for (ConfigKey k : values()) {
+      if (k.flag != null) {
+        flags.put(k.flag, k.yamlKey);
+      }
+    }
+    return java.util.Collections.unmodifiableMap(flags);
   }
 }

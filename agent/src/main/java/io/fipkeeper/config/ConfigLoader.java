@@ -75,8 +75,11 @@ public final class ConfigLoader {
     return new ConfigLoader(sources, problems, hostName).build();
   }
 
-  /** Every flag name {@link #load} accepts in {@code flagOverrides}. */
-  public static List<String> overridableFlags() {
+  /**
+   * Every flag name {@link #load} accepts in {@code flagOverrides}, mapped to the YAML key it overrides, in the
+   * order of docs/configuration.md.
+   */
+  public static Map<String, String> overridableFlags() {
     return ConfigKey.flags();
   }
 

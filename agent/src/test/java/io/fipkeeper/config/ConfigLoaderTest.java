@@ -356,8 +356,8 @@ class ConfigLoaderTest {
 
   @Test
   void everyOverridableFlagIsAcceptedAndUnknownFlagsAreAProgrammingError() {
-    assertThat(ConfigLoader.overridableFlags()).contains("--lease-ttl", "--node", "--floating-ip-id",
-        "--etcd-endpoints", "--http-listen", "--binder");
+    assertThat(ConfigLoader.overridableFlags()).containsEntry("--lease-ttl", "etcd.leaseTtl")
+        .containsKeys("--node", "--floating-ip-id", "--etcd-endpoints", "--http-listen", "--binder");
     assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), env, Map.of("--nope", "1")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--nope");
   }
