@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
  * {@code fipkeeper check-config}: validate without connecting to anything and print the effective
  * configuration (token redacted). Exit 0 when valid, 2 when not.
  */
-@Command(name = "check-config", description = "Validate the configuration and print the effective values.")
+@Command(name = "check-config", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+    description = "Validate the configuration and print the effective values.")
 final class CheckConfigCommand implements Callable<Integer> {
   private final Map<String, String> env;
 

@@ -9,7 +9,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code fipkeeper run}: validate the configuration, set up logging, then run the agent until it stops. */
-@Command(name = "run", description = "Run the agent (elect a leader, keep the floating IP on it).")
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+    description = "Run the agent (elect a leader, keep the floating IP on it).")
 final class RunCommand implements Callable<Integer> {
   private final Map<String, String> env;
   private final Launcher launcher;

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code fipkeeper status}: show the local agent's state (leader, term, floating IP). */
-@Command(name = "status", description = "Show the status of the agent on this node.")
+@Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+    description = "Show the status of the agent on this node.")
 final class StatusCommand implements Callable<Integer> {
   private final Map<String, String> env;
   private final Launcher launcher;
