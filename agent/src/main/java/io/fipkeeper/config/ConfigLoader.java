@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -26,9 +25,6 @@ public final class ConfigLoader {
 
   private static final Pattern NODE = Pattern.compile("[^\\s/]{1,253}");
   private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
-  private static final Pattern IPV4 =
-      Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
-  private static final Pattern LISTEN = Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)]|([^:\\[\\]]*)):(\\d{1,5})");
   private static final Pattern LOG_LEVEL = Pattern.compile("trace|debug|info|warn|error");
   private static final Duration MIN_DURATION = Duration.ofMillis(1);
 
@@ -102,7 +98,7 @@ public final class ConfigLoader {
         AgentConfig.BinderKind.IP);
     ProbeSettings probe = probe();
     Duration handover = in.duration(ConfigKey.HANDOVER_TIMEOUT, Duration.ofSeconds(10), MIN_DURATION);
-    HttpSettings http = listen();
+    HttpSettings http = in.listen(ConfigKey.HTTP_LISTEN, new HttpSettings("0.0.0.0", 9847));
     LogSettings log = log();
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
@@ -127,20 +123,22 @@ public final class ConfigLoader {
   }
 
   private Optional<FloatingIpRef> floatingIp(ConfigKey id, ConfigKey name, ConfigKey selector) {
-    List<RawValue> set = sources.group(id, name, selector);
+    Map<ConfigKey, RawValue> set = sources.group(id, name, selector);
     for (ConfigKey k : List.of(id, name, selector)) {
       in.raw(k); // records origins for the printout
     }
     if (set.size() > 1) {
-      in.problem(set.get(0).origin() + ": cannot be combined with " + set.get(1).origin()
+      List<RawValue> both = List.copyOf(set.values());
+      in.problem(both.get(0).origin() + ": cannot be combined with " + both.get(1).origin()
           + " (set exactly one of " + id.yamlKey + ", " + name.yamlKey + ", " + selector.yamlKey + ")");
       return Optional.empty();
     }
     if (set.isEmpty()) {
       return Optional.empty();
     }
-    RawValue v = set.get(0);
-    if (v.origin().equals(id.yamlKey) || id.envVars.contains(v.origin()) || v.origin().equals(id.flag)) {
+    ConfigKey key = set.keySet().iterator().next();
+    RawValue v = set.get(key);
+    if (key == id) {
       try {
         long n = Long.parseLong(v.text());
         if (n > 0) {
@@ -152,14 +150,12 @@ public final class ConfigLoader {
       in.problem(v.origin(), "must be a positive whole number (the floating IP id)", v.text());
       return Optional.empty();
     }
-    boolean isName = v.origin().equals(name.yamlKey) || name.envVars.contains(v.origin())
-        || v.origin().equals(name.flag);
-    return Optional.of(isName ? new FloatingIpRef.Name(v.text()) : new FloatingIpRef.Selector(v.text()));
+    return Optional.of(key == name ? new FloatingIpRef.Name(v.text()) : new FloatingIpRef.Selector(v.text()));
   }
 
   private HcloudSettings hcloud() {
     URI endpoint = stripSlash(in.url(ConfigKey.HCLOUD_ENDPOINT, DEFAULT_HCLOUD_ENDPOINT));
-    TokenSource token = token();
+    TokenSource token = new TokenReader(in, sources).read();
     URI metadata = stripSlash(in.url(ConfigKey.HCLOUD_METADATA_URL, DEFAULT_METADATA_URL));
     Optional<Long> serverId = Optional.empty();
     Optional<RawValue> rawId = in.raw(ConfigKey.HCLOUD_SERVER_ID);
@@ -188,44 +184,6 @@ public final class ConfigLoader {
     return problems.isEmpty()
         ? new HcloudSettings(endpoint, token, metadata, serverId, request, action, poll, verify)
         : null;
-  }
-
-  private TokenSource token() {
-    Optional<RawValue> fileRaw = in.raw(ConfigKey.HCLOUD_TOKEN_FILE);
-    if (fileRaw.isPresent()) {
-      Optional<Path> file = in.readableFile(fileRaw.get().origin(), fileRaw.get().text());
-      if (file.isEmpty()) {
-        return null;
-      }
-      TokenSource source = TokenSource.file(file.get());
-      checkToken(fileRaw.get().origin(), source);
-      return source;
-    }
-    Optional<String> value = sources.tokenFromEnv();
-    if (value.isEmpty()) {
-      in.problem(ConfigKey.TOKEN_ENV + ": not set (mount the Secret key \"token\" or set hcloud.tokenFile)");
-      return null;
-    }
-    TokenSource source = TokenSource.env(ConfigKey.TOKEN_ENV, value.get());
-    checkToken(ConfigKey.TOKEN_ENV, source);
-    return source;
-  }
-
-  /** Checks the token's shape; the messages never include the token. */
-  private void checkToken(String origin, TokenSource source) {
-    String token;
-    try {
-      token = source.read();
-    } catch (java.io.UncheckedIOException e) {
-      in.problem(origin + ": " + e.getMessage());
-      return;
-    }
-    if (token.isEmpty()) {
-      in.problem(origin + ": the token is empty (" + source.description() + ")");
-    } else if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      in.problem(origin + ": the token must be one word of printable ASCII (" + source.description()
-          + "; value not shown)");
-    }
   }
 
   private EtcdSettings etcd() {
@@ -302,26 +260,6 @@ public final class ConfigLoader {
     return new ProbeSettings(enabled, url, interval, timeout, failures, successes, ca, insecure);
   }
 
-  private HttpSettings listen() {
-    Optional<RawValue> raw = in.raw(ConfigKey.HTTP_LISTEN);
-    if (raw.isEmpty()) {
-      return new HttpSettings("0.0.0.0", 9847);
-    }
-    String text = raw.get().text();
-    Matcher m = LISTEN.matcher(text);
-    if (m.matches()) {
-      int port = Integer.parseInt(m.group(3));
-      String host = m.group(1) != null ? m.group(1) : m.group(2).isEmpty() ? "0.0.0.0" : m.group(2);
-      if (port <= 65535 && (host.equals("localhost") || IPV4.matcher(host).matches()
-          || (m.group(1) != null && isIpv6Literal(host)))) {
-        return new HttpSettings(host, port);
-      }
-    }
-    in.problem(raw.get().origin(),
-        "must be host:port with an IP address (brackets around IPv6, like [::]:9847) and a port 0-65535", text);
-    return new HttpSettings("0.0.0.0", 9847);
-  }
-
   private LogSettings log() {
     LogSettings.Format format = in.choice(ConfigKey.LOG_FORMAT, LogSettings.Format.class, LogSettings.Format.PLAIN);
     String level = in.text(ConfigKey.LOG_LEVEL, "info").toLowerCase(java.util.Locale.ROOT);
@@ -331,15 +269,6 @@ public final class ConfigLoader {
       level = "info";
     }
     return new LogSettings(format, level);
-  }
-
-  private static boolean isIpv6Literal(String host) {
-    try {
-      // only called with hex digits, ':' and '.', so this never goes to DNS
-      return InetAddress.getByName(host).getAddress().length == 16;
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 
   private static URI stripSlash(URI uri) {

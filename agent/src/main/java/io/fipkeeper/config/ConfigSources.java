@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,14 +85,19 @@ final class ConfigSources {
    * The values of a group of alternative keys (like floatingIp.id/name/selector) from the highest-precedence
    * source that sets any of them, so a flag can replace a name from the file with an id without a conflict.
    */
-  List<RawValue> group(ConfigKey... keys) {
+  Map<ConfigKey, RawValue> group(ConfigKey... keys) {
     for (Map<ConfigKey, RawValue> layer : List.of(flags, env, yaml)) {
-      List<RawValue> found = Arrays.stream(keys).map(layer::get).filter(v -> v != null).toList();
+      Map<ConfigKey, RawValue> found = new EnumMap<>(ConfigKey.class);
+      for (ConfigKey key : keys) {
+        if (layer.containsKey(key)) {
+          found.put(key, layer.get(key));
+        }
+      }
       if (!found.isEmpty()) {
         return found;
       }
     }
-    return List.of();
+    return Map.of();
   }
 
   /** The raw {@code HCLOUD_TOKEN} value; only ever passed on into a {@link TokenSource}. */
@@ -131,9 +135,7 @@ final class ConfigSources {
   }
 
   private void walk(String prefix, JsonNode object, List<String> problems) {
-    Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : object.properties()) {
       String path = prefix + field.getKey();
       JsonNode node = field.getValue();
       Optional<ConfigKey> key = ConfigKey.byYamlKey(path);

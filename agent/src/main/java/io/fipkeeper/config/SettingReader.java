@@ -1,6 +1,8 @@
 package io.fipkeeper.config;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -12,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads typed values out of {@link ConfigSources}, adding one problem line per bad value
@@ -19,6 +23,10 @@ import java.util.Optional;
  * problem it returns the default, so loading can go on and find the remaining problems.
  */
 final class SettingReader {
+  private static final Pattern IPV4 =
+      Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final Pattern LISTEN = Pattern.compile("(?:\\[([0-9A-Fa-f:.]+)]|([^:\\[\\]]*)):(\\d{1,5})");
+
   private final ConfigSources sources;
   private final List<String> problems;
   private final Map<String, String> origins = new HashMap<>();
@@ -171,6 +179,36 @@ final class SettingReader {
       return Optional.of(path);
     }
     return Optional.empty();
+  }
+
+  /** {@code host:port}, {@code [v6]:port} or {@code :port}; the host must be an IP literal or localhost. */
+  HttpSettings listen(ConfigKey key, HttpSettings dflt) {
+    Optional<RawValue> raw = raw(key);
+    if (raw.isEmpty()) {
+      return dflt;
+    }
+    String text = raw.get().text();
+    Matcher m = LISTEN.matcher(text);
+    if (m.matches()) {
+      int port = Integer.parseInt(m.group(3));
+      String host = m.group(1) != null ? m.group(1) : m.group(2).isEmpty() ? "0.0.0.0" : m.group(2);
+      if (port <= 65535 && (host.equals("localhost") || IPV4.matcher(host).matches()
+          || (m.group(1) != null && isIpv6Literal(host)))) {
+        return new HttpSettings(host, port);
+      }
+    }
+    problem(raw.get().origin(),
+        "must be host:port with an IP address (brackets around IPv6, like [::]:9847) and a port 0-65535", text);
+    return dflt;
+  }
+
+  private static boolean isIpv6Literal(String host) {
+    try {
+      // only called with hex digits, ':' and '.', so this never goes to DNS
+      return InetAddress.getByName(host).getAddress().length == 16;
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   static String quote(String value) {
