@@ -6,8 +6,20 @@ public sealed interface ElectionEvent {
   record ElectionWon(Term term) implements ElectionEvent {}
   /** The observed leader changed; {@code node} is null when there is no leader key. */
   record LeaderSeen(String node, long revision) implements ElectionEvent {}
-  /** A keep-alive response arrived; the lease has {@code ttlSeconds} left as seen by etcd. */
-  record KeepAliveOk(long leaseId, long ttlSeconds) implements ElectionEvent {}
+  /**
+   * A keep-alive response arrived; the lease has {@code ttlSeconds} left as seen by etcd.
+   *
+   * @param sentNanos {@link io.fipkeeper.time.Ticker#system()} reading taken right before the confirmed request was
+   *     sent, or {@link #UNKNOWN_SENT} when the backend cannot tell (the loop then uses the arrival time)
+   */
+  record KeepAliveOk(long leaseId, long ttlSeconds, long sentNanos) implements ElectionEvent {
+    /** Marks a keep-alive whose send time is unknown. */
+    public static final long UNKNOWN_SENT = Long.MIN_VALUE;
+
+    public KeepAliveOk(long leaseId, long ttlSeconds) {
+      this(leaseId, ttlSeconds, UNKNOWN_SENT);
+    }
+  }
   /** The keep-alive stream failed; etcd may be unreachable for now (SUSPENDED, not LOST). */
   record KeepAliveError(long leaseId, String reason) implements ElectionEvent {}
   /** The lease is gone for sure (NOT_FOUND, TTL 0 or the stream completed): someone else may lead now. */

@@ -1,8 +1,11 @@
 package io.fipkeeper.hcloudsim;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code /v1} pipeline: authenticate, take a rate-limit token, route (404/405), apply an injected fault, serve;
@@ -13,6 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * because the bucket is empty costs nothing, since the bucket cannot go below zero.
  */
 final class ApiHandler {
+  private static final Logger log = LoggerFactory.getLogger(ApiHandler.class);
+
   /** The answer plus what the recorder needs to know. */
   record Exchange(SimResponse response, Endpoint endpoint, String tokenLabel) {}
 
@@ -105,6 +110,8 @@ final class ApiHandler {
         throw new IllegalStateException("simulator wrote an unreadable action body", e);
       }
     }
+    log.info("{} fip={} to={} token={} status={} error={} action={}", route.op().name().toLowerCase(Locale.ROOT),
+        route.id(), server, label, response.drop ? 0 : response.status, response.errorCode, actionId);
     recorder.call(new RecordedCall(state.clock().now(), label, req.method(), req.path(), route.id(), server,
         response.status, response.errorCode, actionId));
   }

@@ -159,7 +159,7 @@ final class ApiJson {
   static Map<String, String> labels(JsonNode node) {
     Map<String, String> out = new TreeMap<>();
     if (node != null && node.isObject()) {
-      node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+      node.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
     }
     return out;
   }

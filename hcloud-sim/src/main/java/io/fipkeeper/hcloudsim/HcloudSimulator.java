@@ -149,7 +149,9 @@ public final class HcloudSimulator implements AutoCloseable {
   }
 
   private URI base() {
-    String h = bound().getAddress().getHostAddress();
+    // A wildcard bind (0.0.0.0) is reachable on loopback; hand out a URL a client can actually use.
+    java.net.InetAddress a = bound().getAddress();
+    String h = a.isAnyLocalAddress() ? "127.0.0.1" : a.getHostAddress();
     return URI.create("http://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + bound().getPort());
   }
 

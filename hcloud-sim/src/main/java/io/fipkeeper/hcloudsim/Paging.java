@@ -111,8 +111,10 @@ final class Paging {
     });
     q.add("page=" + page);
     q.add("per_page=" + perPage);
-    String base = apiBase.toString();
-    String root = base.substring(0, base.length() - "/v1".length());
+    // Prefer the Host the client used (a demo may reach the simulator under another name than 127.0.0.1).
+    String host = request.header("host");
+    String root = host != null && !host.isBlank() ? "http://" + host
+        : apiBase.toString().substring(0, apiBase.toString().length() - "/v1".length());
     return root + request.path() + "?" + q;
   }
 }

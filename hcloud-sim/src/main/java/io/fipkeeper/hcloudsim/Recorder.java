@@ -1,6 +1,7 @@
 package io.fipkeeper.hcloudsim;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -12,15 +13,27 @@ import java.util.concurrent.TimeUnit;
 /**
  * Everything the simulator saw: every request (listed and queued for {@link #take(Duration)}, MockWebServer style),
  * the mutating calls, and per-endpoint counts. Holds no secrets: callers redact before recording. Thread-safe.
+ * Only the newest {@link #KEPT_REQUESTS} requests are kept, so a long benchmark run cannot exhaust the heap;
+ * {@link #requestCount()} still counts all of them.
  */
 final class Recorder {
-  private final List<RecordedRequest> requests = new ArrayList<>();
+  static final int KEPT_REQUESTS = 100_000;
+
+  private final ArrayDeque<RecordedRequest> requests = new ArrayDeque<>();
+  private int total;
   private final List<RecordedCall> calls = new ArrayList<>();
   private final Map<Endpoint, Integer> byEndpoint = new EnumMap<>(Endpoint.class);
   private final BlockingQueue<RecordedRequest> queue = new LinkedBlockingQueue<>();
 
   synchronized void request(RecordedRequest request) {
-    requests.add(request);
+    total++;
+    requests.addLast(request);
+    if (requests.size() > KEPT_REQUESTS) {
+      requests.removeFirst();
+    }
+    if (queue.size() >= KEPT_REQUESTS) {
+      queue.poll();
+    }
     if (request.endpoint() != null) {
       byEndpoint.merge(request.endpoint(), 1, Integer::sum);
     }
@@ -40,7 +53,7 @@ final class Recorder {
   }
 
   synchronized int requestCount() {
-    return requests.size();
+    return total;
   }
 
   synchronized Map<Endpoint, Integer> byEndpoint() {

@@ -1,0 +1,98 @@
+package io.fipkeeper.leader;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Contexts in every state, reached by driving a real {@link LeaderStateMachine} from its start context, so the
+ * table rows start from states the machine can really be in. Time origin {@link #T0}; all times in nanos.
+ */
+final class Fixture {
+  static final String SELF = "cp-1";
+  static final String OTHER = "cp-2";
+  static final long SELF_SERVER = 101;
+  static final long OTHER_SERVER = 202;
+  static final long LEASE = 0xabcL;
+  static final long T0 = 1_000_000_000L;
+  static final Term TERM = new Term(SELF, "/fipkeeper/203.0.113.10/election/abc", 42, LEASE);
+  static final long LEASE2 = 0xdefL;
+  static final Term TERM2 = new Term(SELF, "/fipkeeper/203.0.113.10/election/def", 57, LEASE2);
+
+  final LeaderStateMachine machine;
+
+  Fixture(LeaderSettings settings) {
+    this.machine = new LeaderStateMachine(settings);
+  }
+
+  Fixture() {
+    this(LeaderSettings.defaults(SELF, SELF_SERVER).withApiserverProbe(false));
+  }
+
+  static long at(long millis) {
+    return T0 + Duration.ofMillis(millis).toNanos();
+  }
+
+  static HolderRecord holder(String node, long server, long epoch) {
+    return new HolderRecord(node, server, "203.0.113.10", epoch, Instant.EPOCH);
+  }
+
+  Context apply(Context c, long now, Event... events) {
+    for (Event e : events) {
+      c = machine.next(c, e, now).context();
+    }
+    return c;
+  }
+
+  Context standby() {
+    return machine.initial();
+  }
+
+  Context unhealthyStandby() {
+    return apply(standby(), T0, new Event.ApiserverHealth(false));
+  }
+
+  /** Campaign issued at T0, a keep-alive sent at T0 confirmed. */
+  Context campaigning() {
+    return apply(standby(), T0, new Event.Tick(), new Event.KeepAliveOk(LEASE, 2, T0));
+  }
+
+  /** Won at T0+10ms: bound, assign in flight. */
+  Context acquiring() {
+    return apply(campaigning(), at(10), new Event.ElectionWon(TERM));
+  }
+
+  /** Lost the lease at T0+100ms with TERM's takeover still in flight, re-campaigned; a fresh keep-alive on LEASE2. */
+  Context campaigningWithStaleTakeover() {
+    Context c = apply(acquiring(), at(100), new Event.LeaseGone(LEASE));
+    return apply(c, at(200), new Event.KeepAliveOk(LEASE2, 2, at(200)));
+  }
+
+  /** Won TERM2 at T0+300ms while TERM's takeover is still in flight: bound, no second Assign yet. */
+  Context reacquiring() {
+    return apply(campaigningWithStaleTakeover(), at(300), new Event.ElectionWon(TERM2));
+  }
+
+  /** Assign done at T0+300ms; next verify due at T0+300ms+60s. */
+  Context leading() {
+    return apply(acquiring(), at(300), new Event.AssignDone(TERM, SELF_SERVER));
+  }
+
+  /** No keep-alive since the one sent at T0: suspended on the tick at T0+1400ms (safe window 1333ms). */
+  Context suspended() {
+    return apply(leading(), at(1400), new Event.Tick());
+  }
+
+  /** Shutdown at T0+500ms while leading: handover window until T0+10.5s. */
+  Context shuttingDown() {
+    return apply(leading(), at(500), new Event.Shutdown());
+  }
+
+  /** Apiserver unhealthy at T0+500ms while leading: handover window until T0+10.5s. */
+  Context healthSteppingDown() {
+    return apply(leading(), at(500), new Event.ApiserverHealth(false));
+  }
+
+  Context stopped() {
+    return apply(standby(), T0, new Event.Shutdown());
+  }
+}
