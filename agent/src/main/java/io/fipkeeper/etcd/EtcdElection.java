@@ -125,7 +125,7 @@ public final class EtcdElection implements ElectionBackend {
         log.info("cleared stale election key node={} key={} lease={}", node, ElectionKeys.string(stale.getKey()),
             Long.toHexString(stale.getLease()));
       }
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
       throw new ElectionException("cannot clear stale election key: " + Failures.describe(e), Failures.unwrap(e));
     }
   }
@@ -136,13 +136,19 @@ public final class EtcdElection implements ElectionBackend {
       if (closed || (campaign != null && !campaign.isDone())) {
         return; // one campaign at a time: granting, or queued in the election with the live lease
       }
-      observer.start();
-      CompletableFuture<Long> lease = leaseId != 0 ? CompletableFuture.completedFuture(leaseId) : grantLease();
-      CompletableFuture<Term> attempt = lease.thenCompose(this::campaignWith);
+      CompletableFuture<Term> attempt;
+      try {
+        observer.start();
+        CompletableFuture<Long> lease = leaseId != 0 ? CompletableFuture.completedFuture(leaseId) : grantLease();
+        attempt = lease.thenCompose(this::campaignWith);
+      } catch (RuntimeException e) { // jetcd throws synchronously on a closed client
+        attempt = CompletableFuture.failedFuture(e);
+      }
       campaign = attempt;
+      CompletableFuture<Term> current = attempt;
       attempt.whenComplete((term, error) -> {
         if (error != null) {
-          campaignFailed(attempt, error);
+          campaignFailed(current, error);
         }
       });
     }
@@ -255,7 +261,7 @@ public final class EtcdElection implements ElectionBackend {
           .Then(Op.delete(key, DeleteOption.DEFAULT))
           .commit(), timeout);
       log.info("resigned node={} term={} deleted={}", node, term.revision(), response.isSucceeded());
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
       log.warn("resign failed node={} term={} error={}", node, term.revision(), Failures.describe(e));
     }
   }
@@ -279,7 +285,7 @@ public final class EtcdElection implements ElectionBackend {
     try {
       BoundedCall.await(client.getLeaseClient().revoke(lease), timeout);
       log.info("lease revoked node={} lease={}", node, Long.toHexString(lease));
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
       if (KeepAliveObserver.isLeaseNotFound(e)) {
         log.info("lease already gone node={} lease={}", node, Long.toHexString(lease));
       } else {
@@ -300,7 +306,7 @@ public final class EtcdElection implements ElectionBackend {
         log.warn("holder not published, term is stale node={} term={}", node, term.revision());
       }
       return response.isSucceeded();
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
       log.warn("holder publish failed node={} term={} error={}", node, term.revision(), Failures.describe(e));
       return false;
     }
@@ -316,13 +322,17 @@ public final class EtcdElection implements ElectionBackend {
       log.debug("agent snapshot not published, no lease node={}", node);
       return;
     }
-    kv.put(keys.agent(node), ByteSequence.from(JsonCodec.write(snapshot)), PutOption.builder().withLeaseId(lease).build())
-        .orTimeout(ttlSeconds, TimeUnit.SECONDS)
-        .whenComplete((ok, error) -> {
-          if (error != null) {
-            log.debug("agent snapshot not published node={} error={}", node, Failures.describe(error));
-          }
-        });
+    try {
+      kv.put(keys.agent(node), ByteSequence.from(JsonCodec.write(snapshot)), PutOption.builder().withLeaseId(lease).build())
+          .orTimeout(ttlSeconds, TimeUnit.SECONDS)
+          .whenComplete((ok, error) -> {
+            if (error != null) {
+              log.debug("agent snapshot not published node={} error={}", node, Failures.describe(error));
+            }
+          });
+    } catch (RuntimeException e) {
+      log.debug("agent snapshot not published node={} error={}", node, Failures.describe(e));
+    }
   }
 
   /** The lease in use, 0 when none (tests, status). */
