@@ -47,6 +47,7 @@ final class ElectionObserver implements AutoCloseable {
   private String lastLeader;
   private long lastLeaderRevision = -1;
   private boolean broken = true;
+  private boolean closed;
 
   ElectionObserver(Client client, ElectionKeys keys, Consumer<ElectionEvent> events) {
     this.client = client;
@@ -56,7 +57,7 @@ final class ElectionObserver implements AutoCloseable {
 
   /** Starts both watches unless they are already running. Never blocks. */
   synchronized void start() {
-    if (!broken) {
+    if (!broken || closed) {
       return;
     }
     closeWatchers();
@@ -126,7 +127,10 @@ final class ElectionObserver implements AutoCloseable {
   }
 
   private synchronized void watchFailed(Throwable error) {
-    log.warn("etcd watch failed, restarting on next campaign error={}", Failures.describe(error));
+    // jetcd reports every failed reconnect; one line per outage is enough
+    if (!broken && !closed) {
+      log.warn("etcd watch failed, jetcd retries and the next campaign restarts it error={}", Failures.describe(error));
+    }
     broken = true;
   }
 
@@ -137,7 +141,7 @@ final class ElectionObserver implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    broken = false;
+    closed = true;
     closeWatchers();
   }
 }

@@ -181,20 +181,19 @@ public final class EtcdElection implements ElectionBackend {
     Term term = new Term(node, ElectionKeys.string(won.getKey()), won.getRevision(), won.getLease());
     return kv.get(won.getKey()).thenApply(response -> {
       boolean present = response.getKvs().stream().anyMatch(k -> k.getCreateRevision() == term.revision());
-      boolean sameLease;
       synchronized (this) {
-        sameLease = leaseId == term.leaseId() && !closed;
+        // reported under the lock that leaseGone() takes: a win is never reported after its lease was lost
+        if (present && leaseId == term.leaseId() && !closed) {
+          log.info("election won node={} term={} lease={}", node, term.revision(), Long.toHexString(term.leaseId()));
+          events.accept(new ElectionEvent.ElectionWon(term));
+          return term;
+        }
       }
-      if (!present || !sameLease) {
-        // a win for a lease we no longer keep alive would block every other candidate until it expires
-        kv.txn().If(new Cmp(won.getKey(), Cmp.Op.EQUAL, CmpTarget.createRevision(term.revision())))
-            .Then(Op.delete(won.getKey(), DeleteOption.DEFAULT)).commit();
-        throw new IllegalStateException("campaign returned for key " + term.key() + " which is "
-            + (present ? "held by an abandoned lease" : "gone"));
-      }
-      log.info("election won node={} term={} lease={}", node, term.revision(), Long.toHexString(term.leaseId()));
-      events.accept(new ElectionEvent.ElectionWon(term));
-      return term;
+      // a win for a lease we no longer keep alive would block every other candidate until it expires
+      kv.txn().If(new Cmp(won.getKey(), Cmp.Op.EQUAL, CmpTarget.createRevision(term.revision())))
+          .Then(Op.delete(won.getKey(), DeleteOption.DEFAULT)).commit();
+      throw new IllegalStateException("campaign returned for key " + term.key() + " which is "
+          + (present ? "held by an abandoned lease" : "gone"));
     });
   }
 
@@ -226,6 +225,9 @@ public final class EtcdElection implements ElectionBackend {
 
   @Override
   public boolean stillLeader(Term term, Duration timeout) {
+    if (isClosed()) {
+      return false;
+    }
     try {
       CompletableFuture<LeaseTimeToLiveResponse> ttl =
           client.getLeaseClient().timeToLive(term.leaseId(), LeaseOption.DEFAULT);
@@ -253,6 +255,10 @@ public final class EtcdElection implements ElectionBackend {
 
   @Override
   public void resign(Term term, Duration timeout) {
+    if (isClosed()) {
+      log.info("resign skipped, election closed node={} term={}", node, term.revision());
+      return;
+    }
     // own deadline, conditional on the term's revision: never deletes a successor's key
     ByteSequence key = ElectionKeys.bytes(term.key());
     try {
@@ -275,7 +281,7 @@ public final class EtcdElection implements ElectionBackend {
       closeKeepAlive(); // the revoke is ours: no LeaseGone for it
       campaign = null;
     }
-    if (lease != 0) {
+    if (lease != 0 && !isClosed()) {
       revokeQuietly(lease, timeout);
     }
   }
@@ -296,6 +302,9 @@ public final class EtcdElection implements ElectionBackend {
 
   @Override
   public boolean publishHolder(Term term, HolderRecord holder, Duration timeout) {
+    if (isClosed()) {
+      return false;
+    }
     ByteSequence key = ElectionKeys.bytes(term.key());
     try {
       TxnResponse response = BoundedCall.await(kv.txn()
@@ -338,6 +347,10 @@ public final class EtcdElection implements ElectionBackend {
   /** The lease in use, 0 when none (tests, status). */
   public synchronized long leaseId() {
     return leaseId;
+  }
+
+  private synchronized boolean isClosed() {
+    return closed;
   }
 
   private void closeKeepAlive() {

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -113,7 +114,7 @@ class EtcdElectionTest {
     }
   }
 
-  @Test
+  @RepeatedTest(5)
   void anotherCandidateWinsAboutOneTtlAfterTheLeaderCrashes() {
     Candidate first = candidate("node-a", TTL);
     first.election.campaign();
