@@ -5,14 +5,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.election.LeaderKey;
-import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
 import io.fipkeeper.leader.AgentSnapshot;
@@ -56,6 +49,7 @@ public final class EtcdElection implements ElectionBackend {
   private final Duration grantTimeout;
   private final EventRelay events;
   private final ElectionObserver observer;
+  private final TermGuard guard;
 
   // guarded by this
   private long leaseId;
@@ -102,6 +96,7 @@ public final class EtcdElection implements ElectionBackend {
     this.grantTimeout = dialTimeout.compareTo(leaseTtl) < 0 ? leaseTtl : dialTimeout;
     this.events = new EventRelay(Objects.requireNonNull(listener, "listener"), "etcd-election-" + node);
     this.observer = new ElectionObserver(client, keys, events);
+    this.guard = new TermGuard(client, keys, node);
   }
 
   @Override
@@ -117,10 +112,7 @@ public final class EtcdElection implements ElectionBackend {
           continue;
         }
         // revoking drops the old run's agent snapshot too; the conditional delete covers a lease already gone
-        BoundedCall.await(kv.txn()
-            .If(new Cmp(stale.getKey(), Cmp.Op.EQUAL, CmpTarget.createRevision(stale.getCreateRevision())))
-            .Then(Op.delete(stale.getKey(), DeleteOption.DEFAULT))
-            .commit(), timeout);
+        BoundedCall.await(guard.deleteIfCreatedAt(stale.getKey(), stale.getCreateRevision()), timeout);
         revokeQuietly(stale.getLease(), timeout);
         log.info("cleared stale election key node={} key={} lease={}", node, ElectionKeys.string(stale.getKey()),
             Long.toHexString(stale.getLease()));
@@ -190,8 +182,7 @@ public final class EtcdElection implements ElectionBackend {
         }
       }
       // a win for a lease we no longer keep alive would block every other candidate until it expires
-      kv.txn().If(new Cmp(won.getKey(), Cmp.Op.EQUAL, CmpTarget.createRevision(term.revision())))
-          .Then(Op.delete(won.getKey(), DeleteOption.DEFAULT)).commit();
+      guard.deleteIfCreatedAt(won.getKey(), term.revision());
       throw new IllegalStateException("campaign returned for key " + term.key() + " which is "
           + (present ? "held by an abandoned lease" : "gone"));
     });
@@ -225,33 +216,9 @@ public final class EtcdElection implements ElectionBackend {
 
   @Override
   public boolean stillLeader(Term term, Duration timeout) {
-    if (isClosed()) {
-      return false;
-    }
-    try {
-      CompletableFuture<LeaseTimeToLiveResponse> ttl =
-          client.getLeaseClient().timeToLive(term.leaseId(), LeaseOption.DEFAULT);
-      // the leader is the key with the lowest create revision; once ours was, no lower one can appear, so reading
-      // the first key only guards against a term that never won
-      CompletableFuture<TxnResponse> fence = kv.txn()
-          .If(new Cmp(ElectionKeys.bytes(term.key()), Cmp.Op.EQUAL, CmpTarget.createRevision(term.revision())))
-          .Then(Op.get(keys.electionPrefix(), ElectionObserver.FIRST_CANDIDATE))
-          .commit();
-      BoundedCall.await(CompletableFuture.allOf(ttl, fence), timeout);
-      boolean alive = ttl.join().getTTL() > 0;
-      TxnResponse txn = fence.join();
-      boolean keyHeld = txn.isSucceeded()
-          && txn.getGetResponses().get(0).getKvs().stream().anyMatch(k -> k.getCreateRevision() == term.revision());
-      if (!alive || !keyHeld) {
-        log.info("fencing check failed node={} term={} lease={} leaseAlive={} keyHeld={}", node, term.revision(),
-            Long.toHexString(term.leaseId()), alive, keyHeld);
-      }
-      return alive && keyHeld;
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      log.warn("fencing check failed node={} term={} error={}", node, term.revision(), Failures.describe(e));
-      return false;
-    }
+    return !isClosed() && guard.stillLeader(term, timeout);
   }
+
 
   @Override
   public void resign(Term term, Duration timeout) {
@@ -259,18 +226,9 @@ public final class EtcdElection implements ElectionBackend {
       log.info("resign skipped, election closed node={} term={}", node, term.revision());
       return;
     }
-    // own deadline, conditional on the term's revision: never deletes a successor's key
-    ByteSequence key = ElectionKeys.bytes(term.key());
-    try {
-      TxnResponse response = BoundedCall.await(kv.txn()
-          .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(term.revision())))
-          .Then(Op.delete(key, DeleteOption.DEFAULT))
-          .commit(), timeout);
-      log.info("resigned node={} term={} deleted={}", node, term.revision(), response.isSucceeded());
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      log.warn("resign failed node={} term={} error={}", node, term.revision(), Failures.describe(e));
-    }
+    guard.resign(term, timeout);
   }
+
 
   @Override
   public void revoke(Duration timeout) {
@@ -302,24 +260,9 @@ public final class EtcdElection implements ElectionBackend {
 
   @Override
   public boolean publishHolder(Term term, HolderRecord holder, Duration timeout) {
-    if (isClosed()) {
-      return false;
-    }
-    ByteSequence key = ElectionKeys.bytes(term.key());
-    try {
-      TxnResponse response = BoundedCall.await(kv.txn()
-          .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(term.revision())))
-          .Then(Op.put(keys.holder(), ByteSequence.from(JsonCodec.write(holder)), PutOption.DEFAULT))
-          .commit(), timeout);
-      if (!response.isSucceeded()) {
-        log.warn("holder not published, term is stale node={} term={}", node, term.revision());
-      }
-      return response.isSucceeded();
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      log.warn("holder publish failed node={} term={} error={}", node, term.revision(), Failures.describe(e));
-      return false;
-    }
+    return !isClosed() && guard.publishHolder(term, holder, timeout);
   }
+
 
   @Override
   public void publishAgent(AgentSnapshot snapshot) {

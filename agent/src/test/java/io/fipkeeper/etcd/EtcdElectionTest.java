@@ -153,6 +153,24 @@ class EtcdElectionTest {
   }
 
   @Test
+  void campaigningAgainAfterResigningStartsANewTermOnTheSameLease() {
+    Candidate c = candidate("node-a", LONG_TTL);
+    c.election.campaign();
+    await("node-a wins").atMost(Duration.ofSeconds(10)).until(c::won);
+    Term first = c.term().orElseThrow();
+    c.election.resign(first, Candidate.CALL_TIMEOUT);
+
+    c.election.campaign();
+    await("node-a wins a second term").atMost(Duration.ofSeconds(5)).until(() -> c.eventsOf(ElectionEvent.ElectionWon.class).size() == 2);
+    Term second = c.term().orElseThrow();
+
+    assertThat(second.leaseId()).isEqualTo(first.leaseId());
+    assertThat(second.revision()).isGreaterThan(first.revision());
+    assertThat(c.election.stillLeader(first, Candidate.CALL_TIMEOUT)).as("the old term is fenced off").isFalse();
+    assertThat(c.election.stillLeader(second, Candidate.CALL_TIMEOUT)).isTrue();
+  }
+
+  @Test
   void revokeDropsTheElectionKeyAndTheAgentSnapshotAndEndsTheTerm() {
     Candidate c = candidate("node-a", LONG_TTL);
     c.election.campaign();

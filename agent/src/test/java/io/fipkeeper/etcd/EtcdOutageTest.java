@@ -45,7 +45,7 @@ class EtcdOutageTest {
   }
 
   @Test
-  void etcdStoppedLongerThanTheTtlGivesKeepAliveErrorsThenLeaseGone() {
+  void etcdStoppedLongerThanTheTtlGivesKeepAliveErrorsThenLeaseGoneAndANewCampaignWinsWithANewLease() {
     Candidate c = leader(Duration.ofSeconds(2));
     long lease = c.election.leaseId();
 
@@ -62,6 +62,12 @@ class EtcdOutageTest {
     assertThat(c.events.subList(c.indexOf(ElectionEvent.LeaseGone.class) + 1, c.events.size()))
         .as("nothing about the lost lease after LeaseGone").noneMatch(e -> e instanceof ElectionEvent.KeepAliveOk ok && ok.leaseId() == lease);
     assertThat(c.election.leaseId()).isZero();
+
+    etcd.start();
+    c.election.campaign();
+    await("wins again with a new lease once etcd is back").atMost(Duration.ofSeconds(15))
+        .until(() -> c.term().orElseThrow().leaseId() != lease);
+    assertThat(c.election.stillLeader(c.term().orElseThrow(), Candidate.CALL_TIMEOUT)).isTrue();
   }
 
   @Test
