@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -23,8 +24,7 @@ import org.slf4j.LoggerFactory;
  * Watches the election prefix and the holder key, reporting {@code LeaderSeen} whenever the leader (the election key
  * with the lowest create revision) changes and {@code HolderChanged} whenever {@code P/F/holder} is written or
  * deleted. The current values are reported once at start. jetcd resumes broken watches from the last revision it
- * saw, so a short etcd outage loses no change; a watch that fails for good is reported in the log and restarted by
- * the next {@link #start()}.
+ * saw, so a short etcd outage loses no change; a watch jetcd gives up on is reopened by the next {@link #start()}.
  */
 final class ElectionObserver implements AutoCloseable {
 
@@ -46,8 +46,12 @@ final class ElectionObserver implements AutoCloseable {
   private final List<Watch.Watcher> watchers = new ArrayList<>();
   private String lastLeader;
   private long lastLeaderRevision = -1;
-  private boolean broken = true;
-  private boolean closed;
+  // written under this lock, read lock-free by watch callbacks: jetcd calls them holding its own watch lock, and
+  // start()/close() take that lock (closing watchers) while holding ours
+  private volatile boolean broken = true;
+  private volatile boolean closed;
+  private volatile long generation;
+  private final AtomicBoolean failing = new AtomicBoolean();
 
   ElectionObserver(Client client, ElectionKeys keys, Consumer<ElectionEvent> events) {
     this.client = client;
@@ -62,11 +66,16 @@ final class ElectionObserver implements AutoCloseable {
     }
     closeWatchers();
     broken = false;
+    long current = generation;
     Watch watch = client.getWatchClient();
-    watchers.add(watch.watch(keys.electionPrefix(), WatchOption.builder().isPrefix(true).build(),
-        Watch.listener(response -> refreshLeader(), this::watchFailed)));
+    // created-notify: a (re)created watch re-reads the leader, covering anything missed while it was down
+    watchers.add(watch.watch(keys.electionPrefix(), WatchOption.builder().isPrefix(true).withCreateNotify(true).build(),
+        Watch.listener(response -> {
+          watchWorks();
+          refreshLeader();
+        }, this::watchFailed, () -> watchEnded(current))));
     watchers.add(watch.watch(keys.holder(), WatchOption.DEFAULT,
-        Watch.listener(this::holderChanged, this::watchFailed)));
+        Watch.listener(this::holderChanged, this::watchFailed, () -> watchEnded(current))));
     refreshLeader();
     client.getKVClient().get(keys.holder()).whenComplete((response, error) -> {
       if (error == null && !response.getKvs().isEmpty()) {
@@ -108,6 +117,7 @@ final class ElectionObserver implements AutoCloseable {
   }
 
   private void holderChanged(WatchResponse response) {
+    watchWorks();
     for (WatchEvent event : response.getEvents()) {
       switch (event.getEventType()) {
         case PUT -> events.accept(new ElectionEvent.HolderChanged(parseHolder(event.getKeyValue())));
@@ -126,15 +136,29 @@ final class ElectionObserver implements AutoCloseable {
     }
   }
 
-  private synchronized void watchFailed(Throwable error) {
-    // jetcd reports every failed reconnect; one line per outage is enough
-    if (!broken && !closed) {
-      log.warn("etcd watch failed, jetcd retries and the next campaign restarts it error={}", Failures.describe(error));
+  /** jetcd reports every failed reconnect and retries by itself every 500 ms: one line per outage is enough. */
+  private void watchFailed(Throwable error) {
+    if (!failing.getAndSet(true) && !closed) {
+      log.warn("etcd watch interrupted, jetcd resumes it from the last revision error={}", Failures.describe(error));
     }
-    broken = true;
+  }
+
+  private void watchWorks() {
+    if (failing.getAndSet(false)) {
+      log.info("etcd watch resumed");
+    }
+  }
+
+  /** jetcd gave up on a watch (halt error, no raft leader): the next {@link #start()} opens new ones. */
+  private void watchEnded(long ofGeneration) {
+    if (ofGeneration == generation && !closed) {
+      log.warn("etcd watch ended, reopening on next campaign");
+      broken = true;
+    }
   }
 
   private void closeWatchers() {
+    generation++; // our own close ends the watchers too; that is not a failure
     watchers.forEach(Watch.Watcher::close);
     watchers.clear();
   }

@@ -55,6 +55,7 @@ public final class EtcdElection implements ElectionBackend {
   private long leaseId;
   private CloseableClient keepAlive;
   private CompletableFuture<Term> campaign;
+  private Term lastWon;
   private boolean closed;
 
   /**
@@ -149,16 +150,20 @@ public final class EtcdElection implements ElectionBackend {
   private CompletableFuture<Long> grantLease() {
     return client.getLeaseClient().grant(ttlSeconds, grantTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .thenApply(granted -> {
+          long id = granted.getID();
+          KeepAliveObserver keepAliveObserver = new KeepAliveObserver(id, events, this::leaseGone);
+          // registered outside our lock: jetcd calls the observer holding its own locks, and the observer takes ours
+          CloseableClient registration = client.getLeaseClient().keepAlive(id, keepAliveObserver);
           synchronized (this) {
-            if (closed) {
-              throw new IllegalStateException("election closed");
+            if (closed || keepAliveObserver.isGone()) {
+              registration.close();
+              throw new IllegalStateException(closed ? "election closed" : "lease " + Long.toHexString(id) + " lost at once");
             }
-            leaseId = granted.getID();
-            KeepAliveObserver keepAliveObserver = new KeepAliveObserver(leaseId, events, this::leaseGone);
-            keepAlive = client.getLeaseClient().keepAlive(leaseId, keepAliveObserver);
-            log.info("lease granted node={} lease={} ttl={}", node, Long.toHexString(leaseId), granted.getTTL());
-            return leaseId;
+            leaseId = id;
+            keepAlive = registration;
           }
+          log.info("lease granted node={} lease={} ttl={}", node, Long.toHexString(id), granted.getTTL());
+          return id;
         });
   }
 
@@ -176,8 +181,12 @@ public final class EtcdElection implements ElectionBackend {
       synchronized (this) {
         // reported under the lock that leaseGone() takes: a win is never reported after its lease was lost
         if (present && leaseId == term.leaseId() && !closed) {
-          log.info("election won node={} term={} lease={}", node, term.revision(), Long.toHexString(term.leaseId()));
-          events.accept(new ElectionEvent.ElectionWon(term));
+          // campaigning again while leading returns the same key and revision: one term, one event
+          if (!term.equals(lastWon)) {
+            lastWon = term;
+            log.info("election won node={} term={} lease={}", node, term.revision(), Long.toHexString(term.leaseId()));
+            events.accept(new ElectionEvent.ElectionWon(term));
+          }
           return term;
         }
       }

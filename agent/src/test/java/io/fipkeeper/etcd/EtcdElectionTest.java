@@ -171,6 +171,22 @@ class EtcdElectionTest {
   }
 
   @Test
+  void campaigningAgainWhileLeadingReportsNoSecondWin() {
+    Candidate c = candidate("node-a", LONG_TTL);
+    c.election.campaign();
+    await("node-a wins").atMost(Duration.ofSeconds(10)).until(c::won);
+
+    c.election.campaign();
+    Candidate probe = candidate("node-b", LONG_TTL); // events of a later campaign are ordered after node-a's
+    probe.election.campaign();
+    await("node-b queued").atMost(Duration.ofSeconds(5)).until(() -> probe.election.leaseId() != 0);
+    await("node-a's repeated campaign returned").atMost(Duration.ofSeconds(5))
+        .during(Duration.ofMillis(300)).until(() -> c.eventsOf(ElectionEvent.ElectionWon.class).size() == 1);
+
+    assertThat(c.election.stillLeader(c.term().orElseThrow(), Candidate.CALL_TIMEOUT)).isTrue();
+  }
+
+  @Test
   void revokeDropsTheElectionKeyAndTheAgentSnapshotAndEndsTheTerm() {
     Candidate c = candidate("node-a", LONG_TTL);
     c.election.campaign();

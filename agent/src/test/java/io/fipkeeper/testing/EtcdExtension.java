@@ -62,6 +62,7 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
   private int clientPort;
   private int peerPort;
   private boolean paused;
+  private boolean perTest;
   private Thread shutdownHook;
 
   public EtcdExtension() {
@@ -71,27 +72,49 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
 
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
-    Assumptions.assumeTrue(
-        Files.isExecutable(binary), "etcd binary not found at " + binary + ": apt-get install etcd-server");
-    if (process == null) {
-      init();
-      start();
-    }
+    startOnce();
   }
 
-  /** Also covers registration on an instance field: etcd then starts before the first test that needs it. */
+  /** Also covers registration on an instance field: etcd then lives for one test. */
   @Override
   public void beforeEach(ExtensionContext context) throws IOException {
-    beforeAll(context);
+    if (process == null) {
+      startOnce();
+      perTest = true;
+    }
   }
 
   /** A test that stopped or paused etcd must not leave the next test without one. */
   @Override
   public void afterEach(ExtensionContext context) {
+    if (perTest) {
+      destroy();
+      return;
+    }
     if (paused) {
       resume();
     }
     if (process != null && !process.isAlive()) {
+      start();
+    }
+  }
+
+  private void startOnce() throws IOException {
+    Assumptions.assumeTrue(
+        Files.isExecutable(binary), "etcd binary not found at " + binary + ": apt-get install etcd-server");
+    if (process != null) {
+      return;
+    }
+    init();
+    try {
+      start();
+    } catch (IllegalStateException e) {
+      if (!logTail().contains("address already in use")) {
+        throw e;
+      }
+      // another process took a port between probing and etcd's bind: once more on fresh ports
+      destroy();
+      init();
       start();
     }
   }

@@ -54,6 +54,17 @@ class EtcdExtensionTest {
   }
 
   @Test
+  void comesBackOnTheSameEndpointAfterACrash() throws Exception {
+    String before = etcd.endpoint();
+    etcd.kill();
+    assertThatThrownBy(() -> get("/health")).isInstanceOf(IOException.class);
+
+    etcd.start();
+    assertThat(etcd.endpoint()).isEqualTo(before);
+    assertThat(get("/health")).contains("true");
+  }
+
+  @Test
   void randomPrefixesDiffer() {
     assertThat(EtcdExtension.randomPrefix()).isNotEqualTo(EtcdExtension.randomPrefix()).startsWith("/fipkeeper-test/");
   }
