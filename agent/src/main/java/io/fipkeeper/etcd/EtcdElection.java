@@ -220,14 +220,17 @@ public final class EtcdElection implements ElectionBackend {
     }
     log.warn("lease gone node={} lease={}", node, Long.toHexString(gone));
     // jetcd may give up on a lease etcd still holds (client-side deadline); revoking frees the election at once
-    client.getLeaseClient().revoke(gone).orTimeout(ttlSeconds, TimeUnit.SECONDS);
+    try {
+      client.getLeaseClient().revoke(gone).orTimeout(ttlSeconds, TimeUnit.SECONDS);
+    } catch (RuntimeException closing) {
+      log.debug("lease not revoked node={} lease={} error={}", node, Long.toHexString(gone), Failures.describe(closing));
+    }
   }
 
   @Override
   public boolean stillLeader(Term term, Duration timeout) {
     return !isClosed() && guard.stillLeader(term, timeout);
   }
-
 
   @Override
   public void resign(Term term, Duration timeout) {
@@ -237,7 +240,6 @@ public final class EtcdElection implements ElectionBackend {
     }
     guard.resign(term, timeout);
   }
-
 
   @Override
   public void revoke(Duration timeout) {
@@ -271,7 +273,6 @@ public final class EtcdElection implements ElectionBackend {
   public boolean publishHolder(Term term, HolderRecord holder, Duration timeout) {
     return !isClosed() && guard.publishHolder(term, holder, timeout);
   }
-
 
   @Override
   public void publishAgent(AgentSnapshot snapshot) {

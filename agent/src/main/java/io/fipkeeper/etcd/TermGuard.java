@@ -50,6 +50,7 @@ final class TermGuard {
         .commit();
   }
 
+  /** Lease TTL &gt; 0 and the term's key still exists with the term's create revision; false on any doubt. */
   boolean stillLeader(Term term, Duration timeout) {
     try {
       CompletableFuture<LeaseTimeToLiveResponse> ttl =
@@ -75,8 +76,9 @@ final class TermGuard {
       return false;
     }
   }
+
+  /** Deletes the term's key (own deadline, conditional: never a successor's key); failures are logged. */
   void resign(Term term, Duration timeout) {
-    // own deadline, conditional on the term's revision: never deletes a successor's key
     ByteSequence key = ElectionKeys.bytes(term.key());
     try {
       TxnResponse response = BoundedCall.await(deleteIfCreatedAt(key, term.revision()), timeout);
@@ -85,6 +87,8 @@ final class TermGuard {
       log.warn("resign failed node={} term={} error={}", node, term.revision(), Failures.describe(e));
     }
   }
+
+  /** Writes the holder record (no lease: it outlives the holder) iff the term is still current. */
   boolean publishHolder(Term term, HolderRecord holder, Duration timeout) {
     ByteSequence key = ElectionKeys.bytes(term.key());
     try {
@@ -100,4 +104,5 @@ final class TermGuard {
       log.warn("holder publish failed node={} term={} error={}", node, term.revision(), Failures.describe(e));
       return false;
     }
-  }}
+  }
+}

@@ -32,7 +32,7 @@ class EtcdExtensionTest {
 
   @Test
   void keepsDataAcrossStopAndStart() throws Exception {
-    String key = etcd.randomPrefix() + "/k";
+    String key = EtcdExtension.randomPrefix() + "/k";
     post("/v3/kv/put", "{\"key\":\"" + b64(key) + "\",\"value\":\"" + b64("v1") + "\"}");
 
     etcd.stop();
