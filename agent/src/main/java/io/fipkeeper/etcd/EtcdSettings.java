@@ -16,7 +16,7 @@ import javax.net.ssl.SSLException;
  * @param endpoints client URLs, e.g. {@code https://127.0.0.1:2379}; at least one
  * @param caFile CA bundle that signed etcd's serving certificate, or null for plain http / system trust
  * @param certFile client certificate for mTLS, or null (then {@code keyFile} must be null too)
- * @param keyFile PKCS#8 PEM private key of {@code certFile}, or null
+ * @param keyFile PEM private key of {@code certFile} (PKCS#8, PKCS#1 RSA or SEC1 EC), or null
  * @param dialTimeout how long one connection attempt may take
  */
 public record EtcdSettings(List<URI> endpoints, Path caFile, Path certFile, Path keyFile, Duration dialTimeout) {
@@ -52,15 +52,14 @@ public record EtcdSettings(List<URI> endpoints, Path caFile, Path certFile, Path
       try {
         builder.sslContext(ssl -> {
           if (caFile != null) {
-            ssl.trustManager(caFile.toFile());
+            ssl.trustManager(PemFiles.certificates(caFile));
           }
           if (certFile != null) {
-            ssl.keyManager(certFile.toFile(), keyFile.toFile());
+            ssl.keyManager(PemFiles.privateKey(keyFile), PemFiles.certificates(certFile));
           }
         });
       } catch (SSLException | IllegalArgumentException e) {
-        throw new IllegalArgumentException("etcd TLS files: cannot load (" + e.getMessage() + "); caFile="
-            + caFile + " certFile=" + certFile + " keyFile=" + keyFile, e);
+        throw new IllegalArgumentException("etcd TLS files: cannot load (" + e.getMessage() + ")", e);
       }
     }
     return builder.build();

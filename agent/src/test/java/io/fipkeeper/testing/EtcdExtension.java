@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -63,6 +64,8 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
   private int peerPort;
   private boolean paused;
   private boolean perTest;
+  private TestCertificates tls;
+  private int metricsPort;
   private Thread shutdownHook;
 
   public EtcdExtension() {
@@ -124,9 +127,21 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
     destroy();
   }
 
-  /** The client URL, e.g. {@code http://127.0.0.1:40123}. */
+  /**
+   * Serve clients over TLS with {@code pki}'s server certificate and require client certificates signed by its CA
+   * ({@code --client-cert-auth}); health is then probed on a plain-HTTP metrics URL.
+   */
+  public EtcdExtension withTls(TestCertificates pki) {
+    if (process != null) {
+      throw new IllegalStateException("withTls must be called before etcd starts");
+    }
+    this.tls = pki;
+    return this;
+  }
+
+  /** The client URL, e.g. {@code http://127.0.0.1:40123} ({@code https} with {@link #withTls}). */
   public String endpoint() {
-    return "http://127.0.0.1:" + clientPort;
+    return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
   }
 
   /** Client URLs for jetcd's {@code Client.builder().endpoints(...)}. */
@@ -150,7 +165,7 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("etcd is already running on " + endpoint());
     }
-    List<String> command = List.of(
+    List<String> command = new ArrayList<>(List.of(
         binary.toString(),
         "--name", name,
         "--data-dir", dataDir.toString(),
@@ -163,7 +178,15 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
         "--initial-cluster-token", name,
         // a fast heartbeat keeps leader election of the single member quick after a restart
         "--heartbeat-interval", "50",
-        "--election-timeout", "500");
+        "--election-timeout", "500"));
+    if (tls != null) {
+      command.addAll(List.of(
+          "--cert-file", tls.serverCert().toString(),
+          "--key-file", tls.serverKey().toString(),
+          "--trusted-ca-file", tls.ca().toString(),
+          "--client-cert-auth",
+          "--listen-metrics-urls", healthBase()));
+    }
     try {
       process = new ProcessBuilder(command)
           .redirectErrorStream(true)
@@ -246,6 +269,9 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
     do {
       peerPort = freePort();
     } while (peerPort == clientPort);
+    do {
+      metricsPort = freePort();
+    } while (metricsPort == clientPort || metricsPort == peerPort);
     shutdownHook = new Thread(this::killQuietly, "etcd-extension-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -254,7 +280,7 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
     long deadline = System.nanoTime() + START_DEADLINE.toNanos();
     long backoffMillis = 10;
     String last = "no answer yet";
-    HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/health")).timeout(Duration.ofSeconds(1)).GET().build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(healthBase() + "/health")).timeout(Duration.ofSeconds(1)).GET().build();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException(
@@ -275,7 +301,7 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
       backoffMillis = Math.min(200, backoffMillis * 2);
     }
-    throw new IllegalStateException("etcd on " + endpoint() + " not healthy after " + START_DEADLINE.toSeconds()
+    throw new IllegalStateException("etcd on " + healthBase() + " not healthy after " + START_DEADLINE.toSeconds()
         + " s (last: " + last + "); log tail:\n" + logTail());
   }
 
@@ -327,6 +353,11 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** Where {@code /health} answers over plain HTTP: the client URL, or the metrics URL when clients need TLS. */
+  private String healthBase() {
+    return tls == null ? endpoint() : "http://127.0.0.1:" + metricsPort;
   }
 
   private String peerUrl() {
