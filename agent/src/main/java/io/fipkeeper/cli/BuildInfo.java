@@ -5,10 +5,10 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /** The version baked in at build time (resources-filtered/io/fipkeeper/build.properties). */
-final class BuildInfo {
+public final class BuildInfo {
   private BuildInfo() {}
 
-  static String version() {
+  public static String version() {
     try (InputStream in = BuildInfo.class.getResourceAsStream("/io/fipkeeper/build.properties")) {
       if (in == null) {
         return "unknown";

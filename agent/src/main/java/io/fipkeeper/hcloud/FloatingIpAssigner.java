@@ -134,6 +134,14 @@ public final class FloatingIpAssigner implements FloatingIpTakeover {
   }
 
   private FloatingIp resolve() throws TakeoverException {
+    return lookup(client, ref);
+  }
+
+  /**
+   * Finds the floating IP a reference names (by id, exact name, or a label selector that must match exactly one):
+   * one request, or one per page for a selector. Used at start-up and by {@code fipkeeper status}.
+   */
+  public static FloatingIp lookup(HcloudClient client, FloatingIpRef ref) throws TakeoverException {
     try {
       if (ref instanceof FloatingIpRef.Id id) {
         return client.getFloatingIp(id.id());
