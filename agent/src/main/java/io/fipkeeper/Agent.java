@@ -1,0 +1,219 @@
+package io.fipkeeper;
+
+import io.fipkeeper.config.AgentConfig;
+import io.fipkeeper.etcd.ClusterStatus;
+import io.fipkeeper.etcd.ClusterStatusReader;
+import io.fipkeeper.health.ApiserverProbe;
+import io.fipkeeper.http.HealthChecks;
+import io.fipkeeper.http.StatusServer;
+import io.fipkeeper.leader.AgentSnapshot;
+import io.fipkeeper.leader.ElectionException;
+import io.fipkeeper.leader.Event;
+import io.fipkeeper.leader.EventInbox;
+import io.fipkeeper.leader.LeaderLoop;
+import io.fipkeeper.leader.LoopThreads;
+import io.fipkeeper.metrics.AgentMetrics;
+import io.fipkeeper.net.AddressBinder;
+import io.fipkeeper.time.Ticker;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running agent: wires configuration to the Hetzner client, the etcd election, the address binder, the apiserver
+ * probe, the leader loop and the HTTP endpoint, and owns their start and stop order.
+ *
+ * <p>Start order: resolve this node's server id and the floating IP (fail fast with one line if Hetzner or the
+ * metadata service can't answer), bind HTTP, start the loop (it removes a stale address and a stale election key
+ * first), then the probe, whose first healthy verdict lets the loop campaign. Stop order (SIGTERM): the loop resigns,
+ * revokes and hands over (bounded), then the probe, HTTP and etcd are closed. The floating IP is never unassigned.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+  /** Added to the handover timeout to bound a graceful stop: resign and revoke get their own short timeouts. */
+  private static final Duration SHUTDOWN_SLACK = Duration.ofSeconds(5);
+
+  private final AgentConfig config;
+  private final AgentParts parts;
+  private final LeaderLoop loop;
+  private final ApiserverProbe probe;
+  private final ScheduledExecutorService probeScheduler;
+  private final StatusServer http;
+  private final InetSocketAddress httpAddress;
+
+  private Agent(AgentConfig config, AgentParts parts, LeaderLoop loop, ApiserverProbe probe,
+      ScheduledExecutorService probeScheduler, StatusServer http, InetSocketAddress httpAddress) {
+    this.config = config;
+    this.parts = parts;
+    this.loop = loop;
+    this.probe = probe;
+    this.probeScheduler = probeScheduler;
+    this.http = http;
+    this.httpAddress = httpAddress;
+  }
+
+  /** Runs the agent until SIGTERM/SIGINT; returns the process exit code (0 ok, 1 runtime failure). */
+  public static int run(AgentConfig config) {
+    Agent agent;
+    try {
+      agent = start(config, Optional.empty());
+    } catch (AgentStartException e) {
+      log.error("start failed node={} error={}", config.node(), e.getMessage());
+      System.err.println("fipkeeper: " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch done = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      log.info("signal received, handing over node={}", config.node());
+      agent.shutdown();
+      done.countDown();
+    }, "fipkeeper-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      done.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /** Prints the cluster-wide view from etcd (who holds the IP, epoch, every agent); returns the exit code. */
+  public static int status(AgentConfig config, boolean json) {
+    String address;
+    try (AgentParts.Hcloud hcloud = AgentParts.Hcloud.connect(config, null)) {
+      address = hcloud.resolveAddress(config.floatingIp());
+    } catch (AgentStartException e) {
+      System.err.println("fipkeeper: " + e.getMessage());
+      return 1;
+    }
+    try (ClusterStatusReader reader = new ClusterStatusReader(AgentParts.etcdSettings(config.etcd()),
+        config.etcd().prefix(), address)) {
+      ClusterStatus status = reader.read(Duration.ofSeconds(5));
+      System.out.println(json ? ClusterStatusReader.toJson(status) : ClusterStatusReader.render(status));
+      return 0;
+    } catch (ElectionException | RuntimeException e) {
+      System.err.println("fipkeeper: cannot read status from etcd " + config.etcd().endpoints() + ": " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /**
+   * Builds and starts an agent. {@code binderOverride} replaces the configured binder (tests that bind inside a
+   * network namespace they created).
+   */
+  public static Agent start(AgentConfig config, Optional<AddressBinder> binderOverride) throws AgentStartException {
+    AgentParts parts = AgentParts.assemble(config, binderOverride);
+    LeaderLoop loop = null;
+    StatusServer http = null;
+    ScheduledExecutorService scheduler = null;
+    try {
+      EventInbox inbox = parts.inbox();
+      loop = new LeaderLoop(parts.leaderSettings(), inbox, parts.election(), parts.takeover(), parts.binder(),
+          parts.observer(), Ticker.system(), InstantSource.system(), LoopThreads.daemon(config.node()));
+      LeaderLoop theLoop = loop;
+      HealthChecks liveness = new HealthChecks()
+          .add("leader-loop", theLoop::alive);
+      HealthChecks readiness = new HealthChecks()
+          .add("leader-loop", theLoop::alive)
+          .addProblem("etcd", parts.etcdReachability()::problem);
+      http = new StatusServer(config.http().socketAddress(), theLoop::snapshot, liveness, readiness,
+          parts.metrics(), parts.version());
+      InetSocketAddress bound = http.start();
+      loop.start();
+      scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fipkeeper-probe-" + config.node());
+        t.setDaemon(true);
+        return t;
+      });
+      ApiserverProbe probe = new ApiserverProbe(config.apiserver(), scheduler, ok -> {
+        parts.metrics().setApiserverHealthy(ok);
+        inbox.post(new Event.ApiserverHealth(ok));
+      });
+      probe.start();
+      log.info("agent started node={} server={} fip={} interface={} http={}", config.node(), parts.serverId(),
+          parts.takeover().address(), parts.binder().interfaceName(), bound);
+      return new Agent(config, parts, loop, probe, scheduler, http, bound);
+    } catch (BindException e) {
+      closeQuietly(loop, http, scheduler, parts);
+      throw new AgentStartException(e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(loop, http, scheduler, parts);
+      throw new AgentStartException("start-up failed: " + AgentParts.oneLine(e), e);
+    }
+  }
+
+  public AgentSnapshot snapshot() {
+    return loop.snapshot();
+  }
+
+  public InetSocketAddress httpAddress() {
+    return httpAddress;
+  }
+
+  public AgentMetrics metrics() {
+    return parts.metrics();
+  }
+
+  /** Graceful stop: resign, revoke, hand over (bounded), unbind, close everything. Never unassigns the IP. */
+  public boolean shutdown() {
+    boolean clean = false;
+    try {
+      clean = loop.shutdown(config.handoverTimeout().plus(SHUTDOWN_SLACK));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      probe.close();
+      probeScheduler.shutdownNow();
+      http.close();
+      parts.close();
+      log.info("agent stopped node={} clean={}", config.node(), clean);
+    }
+    return clean;
+  }
+
+  /**
+   * Stops without resigning, revoking or unbinding, as if the process was killed: the lease simply stops being
+   * renewed. For failover tests.
+   */
+  public void crash() {
+    loop.close();
+    probe.close();
+    probeScheduler.shutdownNow();
+    http.close();
+    parts.close();
+  }
+
+  @Override
+  public void close() {
+    shutdown();
+  }
+
+  private static void closeQuietly(LeaderLoop loop, StatusServer http, ScheduledExecutorService scheduler,
+      AgentParts parts) {
+    if (loop != null) {
+      loop.close();
+    }
+    if (http != null) {
+      http.close();
+    }
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    parts.close();
+  }
+
+  /** A start-up failure with a one-line, secret-free message. */
+  public static final class AgentStartException extends Exception {
+    public AgentStartException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,248 @@
+package io.fipkeeper;
+
+import io.fipkeeper.Agent.AgentStartException;
+import io.fipkeeper.config.AgentConfig;
+import io.fipkeeper.config.FloatingIpRef;
+import io.fipkeeper.etcd.EtcdElection;
+import io.fipkeeper.etcd.EtcdSettings;
+import io.fipkeeper.hcloud.ApiToken;
+import io.fipkeeper.hcloud.FloatingIpAssigner;
+import io.fipkeeper.hcloud.HcloudClient;
+import io.fipkeeper.hcloud.HcloudException;
+import io.fipkeeper.hcloud.MetadataClient;
+import io.fipkeeper.hcloud.RateLimit;
+import io.fipkeeper.leader.EventInbox;
+import io.fipkeeper.leader.FloatingIpTakeover.TakeoverException;
+import io.fipkeeper.leader.LeaderSettings;
+import io.fipkeeper.metrics.AgentMetrics;
+import io.fipkeeper.net.AddressBinder;
+import io.fipkeeper.net.InterfaceResolver;
+import io.fipkeeper.net.IpCommandBinder;
+import io.fipkeeper.net.RecordingBinder;
+import io.fipkeeper.time.Ticker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The collaborators of one agent, built from its configuration in dependency order. Every failure becomes an
+ * {@link AgentStartException} with one secret-free line naming what could not be reached or read.
+ */
+final class AgentParts implements AutoCloseable {
+
+  private final Hcloud hcloud;
+  private final long serverId;
+  private final FloatingIpAssigner takeover;
+  private final AddressBinder binder;
+  private final EventInbox inbox;
+  private final EtcdElection election;
+  private final AgentMetrics metrics;
+  private final EtcdReachability etcdReachability;
+  private final LeaderSettings leaderSettings;
+  private final String version;
+
+  private AgentParts(Hcloud hcloud, long serverId, FloatingIpAssigner takeover, AddressBinder binder, EventInbox inbox,
+      EtcdElection election, AgentMetrics metrics, EtcdReachability etcdReachability, LeaderSettings leaderSettings,
+      String version) {
+    this.hcloud = hcloud;
+    this.serverId = serverId;
+    this.takeover = takeover;
+    this.binder = binder;
+    this.inbox = inbox;
+    this.election = election;
+    this.metrics = metrics;
+    this.etcdReachability = etcdReachability;
+    this.leaderSettings = leaderSettings;
+    this.version = version;
+  }
+
+  static AgentParts assemble(AgentConfig config, Optional<AddressBinder> binderOverride) throws AgentStartException {
+    String version = io.fipkeeper.cli.BuildInfo.version();
+    AtomicReference<AgentMetrics> metricsRef = new AtomicReference<>();
+    Hcloud hcloud = Hcloud.connect(config, metricsRef);
+    EtcdElection election = null;
+    try {
+      long serverId = resolveServerId(config);
+      FloatingIpAssigner takeover = new FloatingIpAssigner(hcloud.client(), hcloudRef(config.floatingIp()), serverId,
+          config.hcloud().actionPollInterval(), config.hcloud().actionTimeout());
+      String address = fetchAddress(takeover, config.floatingIp());
+      AgentMetrics metrics = new AgentMetrics(config.node(), address, version);
+      metricsRef.set(metrics);
+      AddressBinder binder = binderOverride.isPresent() ? binderOverride.get() : binder(config);
+      EventInbox inbox = new EventInbox(Ticker.system());
+      EtcdReachability reachability = new EtcdReachability(inbox, metrics);
+      election = new EtcdElection(etcdSettings(config.etcd()), config.etcd().prefix(), address, config.node(),
+          config.etcd().leaseTtl(), reachability);
+      LeaderSettings settings = leaderSettings(config, serverId);
+      return new AgentParts(hcloud, serverId, takeover, binder, inbox, election, metrics, reachability, settings,
+          version);
+    } catch (AgentStartException e) {
+      hcloud.close();
+      if (election != null) {
+        election.close();
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      hcloud.close();
+      if (election != null) {
+        election.close();
+      }
+      throw new AgentStartException("start-up failed: " + oneLine(e), e);
+    }
+  }
+
+  private static LeaderSettings leaderSettings(AgentConfig config, long serverId) {
+    LeaderSettings d = LeaderSettings.withTtl(config.node(), serverId, config.etcd().leaseTtl());
+    return new LeaderSettings(d.node(), d.serverId(), d.leaseTtl(), d.keepAliveInterval(), config.handoverTimeout(),
+        config.hcloud().verifyInterval(), d.retryInitial(), d.retryMax(), config.apiserver().enabled());
+  }
+
+  private static long resolveServerId(AgentConfig config) throws AgentStartException {
+    if (config.hcloud().serverId().isPresent()) {
+      return config.hcloud().serverId().get();
+    }
+    try {
+      return new MetadataClient(config.hcloud().metadataUrl()).instanceId();
+    } catch (HcloudException | RuntimeException e) {
+      throw new AgentStartException("cannot read this server's id from the metadata service "
+          + config.hcloud().metadataUrl() + " (set hcloud.serverId to skip it): " + oneLine(e), e);
+    }
+  }
+
+  private static String fetchAddress(FloatingIpAssigner takeover, FloatingIpRef ref) throws AgentStartException {
+    try {
+      return takeover.fetch().bindAddress();
+    } catch (TakeoverException e) {
+      throw new AgentStartException("cannot look up the floating IP (" + ref.describe() + "): " + e.getMessage(), e);
+    }
+  }
+
+  private static AddressBinder binder(AgentConfig config) throws AgentStartException {
+    if (config.binder() == AgentConfig.BinderKind.RECORDING) {
+      String name = AgentConfig.AUTO_INTERFACE.equals(config.interfaceName()) ? "recording0" : config.interfaceName();
+      return new RecordingBinder(name);
+    }
+    try {
+      return new IpCommandBinder(new InterfaceResolver().resolve(config.interfaceName()));
+    } catch (IOException | RuntimeException e) {
+      throw new AgentStartException("cannot use interface \"" + config.interfaceName() + "\": " + oneLine(e), e);
+    }
+  }
+
+  static io.fipkeeper.hcloud.FloatingIpRef hcloudRef(FloatingIpRef ref) {
+    if (ref instanceof FloatingIpRef.Id id) {
+      return io.fipkeeper.hcloud.FloatingIpRef.byId(id.id());
+    } else if (ref instanceof FloatingIpRef.Name name) {
+      return io.fipkeeper.hcloud.FloatingIpRef.byName(name.name());
+    } else if (ref instanceof FloatingIpRef.Selector selector) {
+      return io.fipkeeper.hcloud.FloatingIpRef.bySelector(selector.labelSelector());
+    }
+    throw new IllegalStateException("unknown floating IP reference " + ref);
+  }
+
+  static EtcdSettings etcdSettings(io.fipkeeper.config.EtcdSettings etcd) {
+    return new EtcdSettings(etcd.endpoints(), etcd.caFile().orElse(null), etcd.certFile().orElse(null),
+        etcd.keyFile().orElse(null), etcd.dialTimeout());
+  }
+
+  static String oneLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return m.replaceAll("\\s+", " ").strip();
+  }
+
+  long serverId() {
+    return serverId;
+  }
+
+  FloatingIpAssigner takeover() {
+    return takeover;
+  }
+
+  AddressBinder binder() {
+    return binder;
+  }
+
+  EventInbox inbox() {
+    return inbox;
+  }
+
+  EtcdElection election() {
+    return election;
+  }
+
+  AgentMetrics metrics() {
+    return metrics;
+  }
+
+  EtcdReachability etcdReachability() {
+    return etcdReachability;
+  }
+
+  LeaderSettings leaderSettings() {
+    return leaderSettings;
+  }
+
+  MetricsObserver observer() {
+    return new MetricsObserver(metrics, serverId);
+  }
+
+  String version() {
+    return version;
+  }
+
+  @Override
+  public void close() {
+    election.close();
+    hcloud.close();
+    metrics.close();
+  }
+
+  /** The Hetzner client with its request counter wired to the metrics (once they exist). */
+  record Hcloud(HcloudClient client) implements AutoCloseable {
+
+    static Hcloud connect(AgentConfig config, AtomicReference<AgentMetrics> metrics) throws AgentStartException {
+      ApiToken token;
+      try {
+        token = ApiToken.of(config.hcloud().token().read());
+      } catch (UncheckedIOException | IllegalArgumentException e) {
+        throw new AgentStartException("cannot read the Hetzner API token from " + config.hcloud().token().description()
+            + ": " + oneLine(e), e);
+      }
+      AtomicReference<HcloudClient> self = new AtomicReference<>();
+      HcloudClient client = HcloudClient.builder()
+          .baseUrl(config.hcloud().endpoint())
+          .token(token)
+          .userAgent("fipkeeper/" + io.fipkeeper.cli.BuildInfo.version())
+          .requestTimeout(config.hcloud().requestTimeout())
+          .listener((operation, code) -> {
+            AgentMetrics m = metrics == null ? null : metrics.get();
+            if (m == null) {
+              return;
+            }
+            m.hcloudResponse(operation, code);
+            HcloudClient c = self.get();
+            RateLimit limit = c == null ? null : c.lastRateLimit();
+            if (limit != null) {
+              m.setRateLimit(limit.limit(), limit.remaining());
+            }
+          })
+          .build();
+      self.set(client);
+      return new Hcloud(client);
+    }
+
+    String resolveAddress(FloatingIpRef ref) throws AgentStartException {
+      try {
+        return FloatingIpAssigner.lookup(client, hcloudRef(ref)).bindAddress();
+      } catch (TakeoverException e) {
+        throw new AgentStartException("cannot look up the floating IP (" + ref.describe() + "): " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public void close() {
+      // java.net.http.HttpClient in Java 17 has no close(); its threads are daemons
+    }
+  }
+}

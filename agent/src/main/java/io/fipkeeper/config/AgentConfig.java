@@ -1,0 +1,55 @@
+package io.fipkeeper.config;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The validated, immutable agent configuration. Built only by {@link ConfigLoader}, which has already checked
+ * every rule in docs/configuration.md; consumers may rely on the invariants noted on each component. The token
+ * is held as a {@link TokenSource}, so {@code toString()} of this record never shows it.
+ *
+ * @param node this agent's name in the election and in /status (non-blank, no '/' or whitespace)
+ * @param floatingIp the IPv4 floating IP to keep
+ * @param floatingIpV6 the optional IPv6 floating IP, moved together with the IPv4 one
+ * @param interfaceName the interface to bind on, or {@code "auto"} for the default-route interface
+ * @param handoverTimeout positive bound on keeping the address bound after losing leadership
+ */
+public record AgentConfig(
+    String node,
+    FloatingIpRef floatingIp,
+    Optional<FloatingIpRef> floatingIpV6,
+    HcloudSettings hcloud,
+    EtcdSettings etcd,
+    String interfaceName,
+    BinderKind binder,
+    ProbeSettings apiserver,
+    Duration handoverTimeout,
+    HttpSettings http,
+    LogSettings log) {
+
+  /** The {@link #interfaceName()} value meaning "the interface of the default route". */
+  public static final String AUTO_INTERFACE = "auto";
+
+  public AgentConfig {
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(floatingIp, "floatingIp");
+    Objects.requireNonNull(floatingIpV6, "floatingIpV6");
+    Objects.requireNonNull(hcloud, "hcloud");
+    Objects.requireNonNull(etcd, "etcd");
+    Objects.requireNonNull(interfaceName, "interfaceName");
+    Objects.requireNonNull(binder, "binder");
+    Objects.requireNonNull(apiserver, "apiserver");
+    Objects.requireNonNull(handoverTimeout, "handoverTimeout");
+    Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(log, "log");
+  }
+
+  /** Which {@code AddressBinder} the agent uses. */
+  public enum BinderKind {
+    /** {@code IpCommandBinder}: real changes through {@code ip addr}, needs NET_ADMIN. */
+    IP,
+    /** {@code RecordingBinder}: changes nothing, records what it would do (tests, demos). */
+    RECORDING
+  }
+}

@@ -1,0 +1,171 @@
+package io.fipkeeper.etcd;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.fipkeeper.leader.ElectionEvent;
+import io.fipkeeper.leader.HolderRecord;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the election prefix and the holder key, reporting {@code LeaderSeen} whenever the leader (the election key
+ * with the lowest create revision) changes and {@code HolderChanged} whenever {@code P/F/holder} is written or
+ * deleted. The current values are reported once at start. jetcd resumes broken watches from the last revision it
+ * saw, so a short etcd outage loses no change; a watch jetcd gives up on is reopened by the next {@link #start()}.
+ */
+final class ElectionObserver implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ElectionObserver.class);
+
+  /** Reads the election key with the lowest create revision under the election prefix: the leader. */
+  static final GetOption FIRST_CANDIDATE = GetOption.builder()
+      .isPrefix(true)
+      .withSortField(GetOption.SortTarget.CREATE)
+      .withSortOrder(GetOption.SortOrder.ASCEND)
+      .withLimit(1)
+      .build();
+
+  private final Client client;
+  private final ElectionKeys keys;
+  private final Consumer<ElectionEvent> events;
+  /** Header revision of the newest leader read reported; older answers arriving late are dropped. */
+  private final AtomicLong leaderReadRevision = new AtomicLong();
+  private final List<Watch.Watcher> watchers = new ArrayList<>();
+  private String lastLeader;
+  private long lastLeaderRevision = -1;
+  // written under this lock, read lock-free by watch callbacks: jetcd calls them holding its own watch lock, and
+  // start()/close() take that lock (closing watchers) while holding ours
+  private volatile boolean broken = true;
+  private volatile boolean closed;
+  private volatile long generation;
+  private final AtomicBoolean failing = new AtomicBoolean();
+
+  ElectionObserver(Client client, ElectionKeys keys, Consumer<ElectionEvent> events) {
+    this.client = client;
+    this.keys = keys;
+    this.events = events;
+  }
+
+  /** Starts both watches unless they are already running. Never blocks. */
+  synchronized void start() {
+    if (!broken || closed) {
+      return;
+    }
+    closeWatchers();
+    broken = false;
+    long current = generation;
+    Watch watch = client.getWatchClient();
+    // created-notify: a (re)created watch re-reads the leader, covering anything missed while it was down
+    watchers.add(watch.watch(keys.electionPrefix(), WatchOption.builder().isPrefix(true).withCreateNotify(true).build(),
+        Watch.listener(response -> {
+          watchWorks();
+          refreshLeader();
+        }, this::watchFailed, () -> watchEnded(current))));
+    watchers.add(watch.watch(keys.holder(), WatchOption.DEFAULT,
+        Watch.listener(this::holderChanged, this::watchFailed, () -> watchEnded(current))));
+    refreshLeader();
+    client.getKVClient().get(keys.holder()).whenComplete((response, error) -> {
+      if (error == null && !response.getKvs().isEmpty()) {
+        events.accept(new ElectionEvent.HolderChanged(parseHolder(response.getKvs().get(0))));
+      }
+    });
+  }
+
+  /** Reads the current leader and reports it if it changed since the last report. */
+  void refreshLeader() {
+    client.getKVClient().get(keys.electionPrefix(), FIRST_CANDIDATE).whenComplete((response, error) -> {
+      if (error != null) {
+        log.debug("leader read failed error={}", Failures.describe(error));
+        return;
+      }
+      leaderRead(response);
+    });
+  }
+
+  private synchronized void leaderRead(GetResponse response) {
+    long revision = response.getHeader().getRevision();
+    if (revision < leaderReadRevision.get()) {
+      return;
+    }
+    leaderReadRevision.set(revision);
+    String node = null;
+    long createRevision = 0;
+    if (!response.getKvs().isEmpty()) {
+      KeyValue kv = response.getKvs().get(0);
+      node = ElectionKeys.string(kv.getValue());
+      createRevision = kv.getCreateRevision();
+    }
+    if (Objects.equals(node, lastLeader) && createRevision == lastLeaderRevision) {
+      return;
+    }
+    lastLeader = node;
+    lastLeaderRevision = createRevision;
+    events.accept(new ElectionEvent.LeaderSeen(node, createRevision));
+  }
+
+  private void holderChanged(WatchResponse response) {
+    watchWorks();
+    for (WatchEvent event : response.getEvents()) {
+      switch (event.getEventType()) {
+        case PUT -> events.accept(new ElectionEvent.HolderChanged(parseHolder(event.getKeyValue())));
+        case DELETE -> events.accept(new ElectionEvent.HolderChanged(null));
+        default -> log.debug("ignored watch event type={}", event.getEventType());
+      }
+    }
+  }
+
+  private HolderRecord parseHolder(KeyValue kv) {
+    try {
+      return JsonCodec.holder(kv.getValue().getBytes());
+    } catch (IOException e) {
+      log.warn("unreadable holder record key={} error={}", ElectionKeys.string(kv.getKey()), Failures.describe(e));
+      return null;
+    }
+  }
+
+  /** jetcd reports every failed reconnect and retries by itself every 500 ms: one line per outage is enough. */
+  private void watchFailed(Throwable error) {
+    if (!failing.getAndSet(true) && !closed) {
+      log.warn("etcd watch interrupted, jetcd resumes it from the last revision error={}", Failures.describe(error));
+    }
+  }
+
+  private void watchWorks() {
+    if (failing.getAndSet(false)) {
+      log.info("etcd watch resumed");
+    }
+  }
+
+  /** jetcd gave up on a watch (halt error, no raft leader): the next {@link #start()} opens new ones. */
+  private void watchEnded(long ofGeneration) {
+    if (ofGeneration == generation && !closed) {
+      log.warn("etcd watch ended, reopening on next campaign");
+      broken = true;
+    }
+  }
+
+  private void closeWatchers() {
+    generation++; // our own close ends the watchers too; that is not a failure
+    watchers.forEach(Watch.Watcher::close);
+    watchers.clear();
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    closeWatchers();
+  }
+}

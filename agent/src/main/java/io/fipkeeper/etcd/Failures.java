@@ -1,0 +1,37 @@
+package io.fipkeeper.etcd;
+
+import io.etcd.jetcd.common.exception.EtcdException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/** One-line, secret-free descriptions of the failures jetcd reports, for events and logs. */
+final class Failures {
+
+  private Failures() {}
+
+  static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  static String describe(Throwable error) {
+    Throwable t = unwrap(error);
+    if (t instanceof TimeoutException) {
+      return "etcd did not answer in time";
+    }
+    String message = t.getMessage();
+    if (t instanceof EtcdException e) {
+      return "etcd " + e.getErrorCode() + (message == null ? "" : ": " + firstLine(message));
+    }
+    return t.getClass().getSimpleName() + (message == null ? "" : ": " + firstLine(message));
+  }
+
+  private static String firstLine(String message) {
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

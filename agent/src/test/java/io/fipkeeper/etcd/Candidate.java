@@ -1,0 +1,61 @@
+package io.fipkeeper.etcd;
+
+import io.fipkeeper.leader.ElectionEvent;
+import io.fipkeeper.leader.Term;
+import io.fipkeeper.testing.EtcdExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** One agent's election in a test: the real {@link EtcdElection} plus every event it reported, in order. */
+final class Candidate implements AutoCloseable {
+
+  static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
+
+  final String node;
+  final List<ElectionEvent> events = new CopyOnWriteArrayList<>();
+  final EtcdElection election;
+
+  Candidate(EtcdExtension etcd, String prefix, String node, Duration ttl) {
+    this.node = node;
+    this.election = new EtcdElection(EtcdSettings.plain(etcd.endpoints()), prefix, "203.0.113.10", node, ttl, events::add);
+  }
+
+  Optional<Term> term() {
+    return events.stream()
+        .filter(ElectionEvent.ElectionWon.class::isInstance)
+        .map(e -> ((ElectionEvent.ElectionWon) e).term())
+        .reduce((first, second) -> second);
+  }
+
+  boolean won() {
+    return term().isPresent();
+  }
+
+  <T extends ElectionEvent> List<T> eventsOf(Class<T> type) {
+    return events.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  <T extends ElectionEvent> int indexOf(Class<T> type) {
+    for (int i = 0; i < events.size(); i++) {
+      if (type.isInstance(events.get(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** How a test ends: hand over (resign if leading, revoke) and close; harmless if already closed. */
+  @Override
+  public void close() {
+    term().ifPresent(t -> election.resign(t, CALL_TIMEOUT));
+    election.revoke(CALL_TIMEOUT);
+    election.close();
+  }
+
+  @Override
+  public String toString() {
+    return node + events;
+  }
+}

@@ -1,0 +1,286 @@
+package io.fipkeeper.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.fipkeeper.leader.AgentSnapshot;
+import io.fipkeeper.leader.ElectionEvent;
+import io.fipkeeper.leader.HolderRecord;
+import io.fipkeeper.leader.State;
+import io.fipkeeper.leader.Term;
+import io.fipkeeper.testing.EtcdExtension;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@link EtcdElection} against a real etcd: who wins, hand-over, fencing, clean-up and publication. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class EtcdElectionTest {
+
+  @RegisterExtension static final EtcdExtension etcd = new EtcdExtension();
+
+  private static final Duration TTL = Duration.ofSeconds(2);
+  private static final Duration LONG_TTL = Duration.ofSeconds(10);
+
+  private static Client raw;
+  private final List<Candidate> candidates = new ArrayList<>();
+  private String prefix;
+
+  @BeforeAll
+  static void connect() {
+    raw = Client.builder().endpoints(etcd.endpoints().toArray(URI[]::new)).build();
+  }
+
+  @AfterAll
+  static void disconnect() {
+    if (raw != null) {
+      raw.close();
+    }
+  }
+
+  @BeforeEach
+  void newPrefix() {
+    prefix = EtcdExtension.randomPrefix();
+  }
+
+  @AfterEach
+  void handOverAndClose() {
+    candidates.forEach(Candidate::close);
+  }
+
+  private Candidate candidate(String node, Duration ttl) {
+    Candidate c = new Candidate(etcd, prefix, node, ttl);
+    candidates.add(c);
+    return c;
+  }
+
+  private List<Candidate> winners() {
+    return candidates.stream().filter(Candidate::won).toList();
+  }
+
+  private Candidate awaitSingleWinner() {
+    await("one of " + candidates + " wins").atMost(Duration.ofSeconds(10)).until(() -> !winners().isEmpty());
+    return winners().get(0);
+  }
+
+  @Test
+  void exactlyOneOfThreeCandidatesWinsAndOnlyItsTermPassesTheFencingCheck() {
+    List.of("node-a", "node-b", "node-c").forEach(n -> candidate(n, TTL).election.campaign());
+
+    await("exactly one winner among " + candidates).atMost(Duration.ofSeconds(10))
+        .during(Duration.ofMillis(800)).until(() -> winners().size() == 1);
+    Candidate winner = winners().get(0);
+    Term term = winner.term().orElseThrow();
+
+    assertThat(term.node()).isEqualTo(winner.node);
+    assertThat(term.key()).isEqualTo(prefix + "/203.0.113.10/election/" + Long.toHexString(term.leaseId()));
+    assertThat(winner.election.stillLeader(term, Candidate.CALL_TIMEOUT)).isTrue();
+    for (Candidate loser : candidates) {
+      if (loser == winner) {
+        continue;
+      }
+      long lease = loser.election.leaseId();
+      String queuedKey = prefix + "/203.0.113.10/election/" + Long.toHexString(lease);
+      long queuedRevision = raw.getKVClient().get(bytes(queuedKey)).join().getKvs().get(0).getCreateRevision();
+      assertThat(loser.election.stillLeader(new Term(loser.node, queuedKey, queuedRevision, lease), Candidate.CALL_TIMEOUT))
+          .as("a queued candidate's key is not the leader key").isFalse();
+    }
+  }
+
+  @Test
+  void everyCandidateSeesTheWinnerAsLeader() {
+    List.of("node-a", "node-b", "node-c").forEach(n -> candidate(n, TTL).election.campaign());
+    Term term = awaitSingleWinner().term().orElseThrow();
+
+    for (Candidate c : candidates) {
+      await(c.node + " sees " + term.node()).atMost(Duration.ofSeconds(5)).until(() ->
+          c.eventsOf(ElectionEvent.LeaderSeen.class).contains(new ElectionEvent.LeaderSeen(term.node(), term.revision())));
+    }
+  }
+
+  @RepeatedTest(5)
+  void anotherCandidateWinsAboutOneTtlAfterTheLeaderCrashes() {
+    Candidate first = candidate("node-a", TTL);
+    first.election.campaign();
+    await("node-a wins").atMost(Duration.ofSeconds(10)).until(first::won);
+    Candidate second = candidate("node-b", TTL);
+    second.election.campaign();
+    await("node-b queued").atMost(Duration.ofSeconds(5)).until(() -> second.election.leaseId() != 0);
+
+    long crashed = System.nanoTime();
+    first.election.close(); // no resign, no revoke: the lease has to expire
+    await("node-b wins after node-a's lease expired").atMost(TTL.plusSeconds(5)).until(second::won);
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - crashed);
+    System.out.println("measured failover after crash ttl=" + TTL.toSeconds() + "s millis=" + millis);
+
+    assertThat(millis).as("hand-over needs the old lease to expire").isGreaterThan(500);
+    assertThat(second.term().orElseThrow().revision()).isGreaterThan(first.term().orElseThrow().revision());
+  }
+
+  @Test
+  void resignHandsOverAtOnce() {
+    Candidate first = candidate("node-a", LONG_TTL);
+    first.election.campaign();
+    await("node-a wins").atMost(Duration.ofSeconds(10)).until(first::won);
+    Candidate second = candidate("node-b", LONG_TTL);
+    second.election.campaign();
+    await("node-b queued").atMost(Duration.ofSeconds(5)).until(() -> second.election.leaseId() != 0);
+
+    long resigned = System.nanoTime();
+    first.election.resign(first.term().orElseThrow(), Candidate.CALL_TIMEOUT);
+    await("node-b wins well before the 10 s lease could expire").atMost(Duration.ofSeconds(3)).until(second::won);
+    System.out.println("measured failover after resign millis="
+        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resigned));
+
+    assertThat(first.election.stillLeader(first.term().orElseThrow(), Candidate.CALL_TIMEOUT)).isFalse();
+    assertThat(second.election.stillLeader(second.term().orElseThrow(), Candidate.CALL_TIMEOUT)).isTrue();
+  }
+
+  @Test
+  void campaigningAgainAfterResigningStartsANewTermOnTheSameLease() {
+    Candidate c = candidate("node-a", LONG_TTL);
+    c.election.campaign();
+    await("node-a wins").atMost(Duration.ofSeconds(10)).until(c::won);
+    Term first = c.term().orElseThrow();
+    c.election.resign(first, Candidate.CALL_TIMEOUT);
+
+    c.election.campaign();
+    await("node-a wins a second term").atMost(Duration.ofSeconds(5)).until(() -> c.eventsOf(ElectionEvent.ElectionWon.class).size() == 2);
+    Term second = c.term().orElseThrow();
+
+    assertThat(second.leaseId()).isEqualTo(first.leaseId());
+    assertThat(second.revision()).isGreaterThan(first.revision());
+    assertThat(c.election.stillLeader(first, Candidate.CALL_TIMEOUT)).as("the old term is fenced off").isFalse();
+    assertThat(c.election.stillLeader(second, Candidate.CALL_TIMEOUT)).isTrue();
+  }
+
+  @Test
+  void campaigningAgainWhileLeadingReportsNoSecondWin() {
+    Candidate c = candidate("node-a", LONG_TTL);
+    c.election.campaign();
+    await("node-a wins").atMost(Duration.ofSeconds(10)).until(c::won);
+
+    c.election.campaign();
+    Candidate probe = candidate("node-b", LONG_TTL); // events of a later campaign are ordered after node-a's
+    probe.election.campaign();
+    await("node-b queued").atMost(Duration.ofSeconds(5)).until(() -> probe.election.leaseId() != 0);
+    await("node-a's repeated campaign returned").atMost(Duration.ofSeconds(5))
+        .during(Duration.ofMillis(300)).until(() -> c.eventsOf(ElectionEvent.ElectionWon.class).size() == 1);
+
+    assertThat(c.election.stillLeader(c.term().orElseThrow(), Candidate.CALL_TIMEOUT)).isTrue();
+  }
+
+  @Test
+  void revokeDropsTheElectionKeyAndTheAgentSnapshotAndEndsTheTerm() {
+    Candidate c = candidate("node-a", LONG_TTL);
+    c.election.campaign();
+    await("node-a wins").atMost(Duration.ofSeconds(10)).until(c::won);
+    c.election.publishAgent(snapshot("node-a", State.LEADING));
+    await("snapshot published").atMost(Duration.ofSeconds(5)).until(() -> count(prefix + "/203.0.113.10/agents/") == 1);
+
+    c.election.revoke(Candidate.CALL_TIMEOUT);
+
+    assertThat(count(prefix + "/203.0.113.10/election/")).isZero();
+    assertThat(count(prefix + "/203.0.113.10/agents/")).isZero();
+    assertThat(c.election.stillLeader(c.term().orElseThrow(), Candidate.CALL_TIMEOUT)).isFalse();
+    assertThat(c.eventsOf(ElectionEvent.LeaseGone.class)).as("our own revoke is not a lost lease").isEmpty();
+  }
+
+  @Test
+  void fencingFailsOnceTheLeaderKeyWasRecreated() {
+    Candidate c = candidate("node-a", LONG_TTL);
+    c.election.campaign();
+    await("node-a wins").atMost(Duration.ofSeconds(10)).until(c::won);
+    Term term = c.term().orElseThrow();
+
+    // same key, same value, same lease, but a new create revision: another term
+    raw.getKVClient().delete(bytes(term.key())).join();
+    raw.getKVClient().put(bytes(term.key()), bytes("node-a"), PutOption.builder().withLeaseId(term.leaseId()).build()).join();
+
+    assertThat(c.election.stillLeader(term, Candidate.CALL_TIMEOUT)).isFalse();
+  }
+
+  @Test
+  void clearStaleKeyRemovesTheKeyOfAPreviousRunSoTheRestartedNodeWinsAtOnce() throws Exception {
+    Candidate previousRun = candidate("node-a", LONG_TTL);
+    previousRun.election.campaign();
+    await("previous run wins").atMost(Duration.ofSeconds(10)).until(previousRun::won);
+    previousRun.election.close(); // crash: its key and lease stay for up to 10 s
+    Candidate other = candidate("node-b", LONG_TTL);
+    other.election.campaign();
+    await("node-b queued").atMost(Duration.ofSeconds(5)).until(() -> other.election.leaseId() != 0);
+
+    Candidate restarted = candidate("node-a", LONG_TTL);
+    restarted.election.clearStaleKey(Candidate.CALL_TIMEOUT);
+
+    assertThat(values(prefix + "/203.0.113.10/election/")).containsExactly("node-b");
+    await("node-b wins once the stale key is gone").atMost(Duration.ofSeconds(3)).until(other::won);
+  }
+
+  @Test
+  void holderPublishIsRejectedForAStaleTermAndSeenByOthers() {
+    Candidate first = candidate("node-a", LONG_TTL);
+    first.election.campaign();
+    await("node-a wins").atMost(Duration.ofSeconds(10)).until(first::won);
+    Candidate second = candidate("node-b", LONG_TTL);
+    second.election.campaign();
+    Term firstTerm = first.term().orElseThrow();
+    HolderRecord byFirst = new HolderRecord("node-a", 11, "203.0.113.10", firstTerm.revision(), Instant.parse("2026-01-02T03:04:05Z"));
+
+    assertThat(first.election.publishHolder(firstTerm, byFirst, Candidate.CALL_TIMEOUT)).isTrue();
+    await("node-b sees the holder").atMost(Duration.ofSeconds(5))
+        .until(() -> second.eventsOf(ElectionEvent.HolderChanged.class).contains(new ElectionEvent.HolderChanged(byFirst)));
+
+    first.election.resign(firstTerm, Candidate.CALL_TIMEOUT);
+    await("node-b wins").atMost(Duration.ofSeconds(5)).until(second::won);
+    HolderRecord late = new HolderRecord("node-a", 11, "203.0.113.10", firstTerm.revision(), Instant.now());
+    assertThat(first.election.publishHolder(firstTerm, late, Candidate.CALL_TIMEOUT)).as("stale term").isFalse();
+    assertThat(values(prefix + "/203.0.113.10/holder")).singleElement().asString().contains("\"since\":\"2026-01-02T03:04:05Z\"");
+  }
+
+  @Test
+  void campaignAgainstUnreachableEtcdReportsCampaignFailedInsteadOfThrowing() {
+    List<ElectionEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    EtcdSettings nowhere = new EtcdSettings(List.of(URI.create("http://127.0.0.1:1")), null, null, null, Duration.ofMillis(500));
+    try (EtcdElection election = new EtcdElection(nowhere, prefix, "203.0.113.10", "node-a", TTL, events::add)) {
+      election.campaign();
+      await("campaign failure reported").atMost(Duration.ofSeconds(20))
+          .until(() -> events.stream().anyMatch(ElectionEvent.CampaignFailed.class::isInstance));
+      assertThat(election.stillLeader(new Term("node-a", prefix + "/x", 1, 1), Duration.ofMillis(500))).isFalse();
+    }
+    assertThat(events).noneMatch(ElectionEvent.ElectionWon.class::isInstance);
+  }
+
+  static AgentSnapshot snapshot(String node, State state) {
+    return new AgentSnapshot(node, 11, state, node, "203.0.113.10", 11L, true, 7, Instant.parse("2026-01-02T03:04:05Z"), null, true);
+  }
+
+  private static long count(String keyPrefix) {
+    return raw.getKVClient().get(bytes(keyPrefix), GetOption.builder().isPrefix(true).build()).join().getCount();
+  }
+
+  private static List<String> values(String keyPrefix) {
+    return raw.getKVClient().get(bytes(keyPrefix), GetOption.builder().isPrefix(true).build()).join().getKvs().stream()
+        .map(kv -> kv.getValue().toString(StandardCharsets.UTF_8)).toList();
+  }
+
+  static ByteSequence bytes(String s) {
+    return ByteSequence.from(s, StandardCharsets.UTF_8);
+  }
+}
