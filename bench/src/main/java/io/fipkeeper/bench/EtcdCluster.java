@@ -23,7 +23,7 @@ public final class EtcdCluster implements AutoCloseable {
   private final HttpJson http = new HttpJson();
   private final ManagedProcess[] processes;
 
-  /** Describes the cluster; nothing runs until {@link #start()}. */
+  /** Describes the cluster (data in workDir/etcd-data, logs in workDir); nothing runs until {@link #start()}. */
   public EtcdCluster(List<Node> members, Path workDir, String token) {
     if (members.isEmpty()) {
       throw new IllegalArgumentException("an etcd cluster needs at least one member");
@@ -55,7 +55,7 @@ public final class EtcdCluster implements AutoCloseable {
     List<String> argv = m.command(List.of(
         ETCD.toString(),
         "--name", m.name(),
-        "--data-dir", workDir.resolve("etcd-" + m.name()).toString(),
+        "--data-dir", workDir.resolve("etcd-data").resolve(m.name()).toString(),
         "--listen-client-urls", m.etcdClientUrl(),
         "--advertise-client-urls", m.etcdClientUrl(),
         "--listen-peer-urls", m.etcdPeerUrl(),
@@ -153,17 +153,15 @@ public final class EtcdCluster implements AutoCloseable {
     return processes[i];
   }
 
-  /** Stops all members at once (a sequential stop would wait for each member's leader transfer in turn). */
+  /**
+   * Kills every member: the data is thrown away with the testbed, and a graceful stop of all members at once
+   * makes the leader wait out its leadership transfer (5 s) to peers that are stopping too.
+   */
   @Override
   public void close() {
     for (int i = 1; i <= members.size(); i++) {
       if (processes[i] != null) {
-        processes[i].sigterm();
-      }
-    }
-    for (int i = 1; i <= members.size(); i++) {
-      if (processes[i] != null) {
-        processes[i].stop(STOP_GRACE);
+        processes[i].sigkill();
       }
     }
   }

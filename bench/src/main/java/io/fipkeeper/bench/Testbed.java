@@ -215,7 +215,7 @@ public final class Testbed implements AutoCloseable {
         network = Network.create(spec.run, spec.nodes);
         closeables.add(network);
       }
-      etcd = new EtcdCluster(nodes.subList(0, spec.etcdMembers), workDir.resolve("etcd-data"), "fk" + spec.run);
+      etcd = new EtcdCluster(nodes.subList(0, spec.etcdMembers), workDir, "fk" + spec.run);
       closeables.add(etcd);
       etcd.start().waitHealthy(Duration.ofSeconds(30));
       if (spec.simJar != null) {

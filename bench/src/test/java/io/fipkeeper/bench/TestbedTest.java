@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole testbed with the real simulator: Hetzner's routing follows the simulated assignment, and agents
@@ -31,8 +32,8 @@ class TestbedTest {
   }
 
   @Test
-  void floatingIpRouteFollowsTheSimulatorsAssignment() {
-    try (Testbed bed = Testbed.builder().run(93).nodes(2).etcdMembers(1).simJar(SIM_JAR).build();
+  void floatingIpRouteFollowsTheSimulatorsAssignment(@TempDir Path dir) {
+    try (Testbed bed = Testbed.builder().run(93).nodes(2).etcdMembers(1).simJar(SIM_JAR).workDir(dir).build();
         ManagedProcess listener = listen(bed, 2, 7000)) {
       Network net = bed.network().orElseThrow();
       net.node(2).ip("addr", "add", Network.FLOATING_IP + "/32", "dev", "eth0");
@@ -56,8 +57,8 @@ class TestbedTest {
   }
 
   @Test
-  void agentsFailOverWhenTheLeaderIsKilled() {
-    Testbed.Builder builder = Testbed.builder().run(94).nodes(3).etcdMembers(3).simJar(SIM_JAR);
+  void agentsFailOverWhenTheLeaderIsKilled(@TempDir Path dir) {
+    Testbed.Builder builder = Testbed.builder().run(94).nodes(3).etcdMembers(3).simJar(SIM_JAR).workDir(dir);
     if (Files.isRegularFile(AGENT_JAR)) {
       builder.agentJar(AGENT_JAR);
     } else {
