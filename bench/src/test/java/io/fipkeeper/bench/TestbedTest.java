@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole testbed with the real simulator: Hetzner's routing follows the simulated assignment, and agents
- * fail over when the leader is killed (the real agent jar when built, a stand-in otherwise).
+ * fail over when the leader is killed, and the restarted one cleans its stale address (the real agent jar when
+ * built, a stand-in otherwise).
  */
 @Timeout(150)
 class TestbedTest {
@@ -86,6 +87,15 @@ class TestbedTest {
       Await.until("client answered by " + second, Duration.ofSeconds(20),
           () -> prober.last().map(s -> s.ok() && s.detail().equals(second)).orElse(false));
       assertThat(prober.outageAfter(killedAt)).isPresent();
+      assertThat(bed.assignedNode()).contains(second);
+
+      // the crashed node still has the address on eth0; its agent must clean it at start-up and stay standby
+      Network net = bed.network().orElseThrow();
+      assertThat(net.addresses(firstIndex)).contains(Network.FLOATING_IP + "/32");
+      bed.agent(firstIndex).start().waitServing(Duration.ofSeconds(60));
+      Await.until("restarted " + first + " cleaned its stale address", Duration.ofSeconds(20),
+          () -> !net.addresses(firstIndex).contains(Network.FLOATING_IP + "/32"));
+      assertThat(bed.agent(firstIndex).status().map(AgentStatus::state)).isNotEqualTo(Optional.of("LEADING"));
       assertThat(bed.assignedNode()).contains(second);
     }
   }
