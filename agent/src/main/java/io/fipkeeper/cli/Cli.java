@@ -1,5 +1,6 @@
 package io.fipkeeper.cli;
 
+import io.fipkeeper.talos.TalosPatchCommand;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -32,6 +33,7 @@ public final class Cli implements Callable<Integer> {
     cli.addSubcommand(withConfigOptions(new CommandLine(new CheckConfigCommand(env))));
     cli.addSubcommand(withConfigOptions(new CommandLine(new StatusCommand(env, launcher))));
     cli.addSubcommand(new CommandLine(new VersionCommand()));
+    cli.addSubcommand(new CommandLine(new TalosPatchCommand()));
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -1,6 +1,9 @@
 package io.fipkeeper.cli;
 
 import io.fipkeeper.config.LoadedConfig;
+import io.fipkeeper.config.LogSettings;
+import io.fipkeeper.logging.LogSetup;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -28,7 +31,8 @@ final class RunCommand implements Callable<Integer> {
     if (loaded.isEmpty()) {
       return Cli.CONFIG_ERROR;
     }
-    LoggingSetup.apply(loaded.get().config().log());
+    LogSettings log = loaded.get().config().log();
+    LogSetup.configure(log.format().name().toLowerCase(Locale.ROOT), log.level());
     return launcher.run(loaded.get().config());
   }
 }

@@ -64,6 +64,14 @@ class MainTest {
   }
 
   @Test
+  void talosPatchIsASubcommandThatPrintsThePatchAndRejectsBadInputWithExitTwo() {
+    assertThat(run("talos-patch", "--floating-ip", "203.0.113.10")).isZero();
+    assertThat(out.toString()).contains("endpoint: \"https://203.0.113.10:6443\"");
+    assertThat(run("talos-patch", "--floating-ip", "not-an-ip")).isEqualTo(2);
+    assertThat(err.toString()).contains("--floating-ip").doesNotContain("Exception");
+  }
+
+  @Test
   void runHandsTheConfigurationWithFlagOverridesToTheAgentAndReturnsItsExitCode() {
     launcher.exitCode = 0;
     int code = run("run", "--config", config.toString(), "--floating-ip-id", "42", "--node", "cp-2",
