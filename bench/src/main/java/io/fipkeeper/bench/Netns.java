@@ -76,9 +76,14 @@ public final class Netns {
     return List.of("ip", "netns", "exec", name);
   }
 
-  /** Writes a sysctl inside this namespace. */
+  /**
+   * Writes a sysctl inside this namespace, through /proc/sys (per namespace for net.*) so no procps is needed.
+   */
   public void sysctl(String key, String value) {
-    exec("sysctl", "-q", "-w", key + "=" + value);
+    if (!key.matches("[a-z0-9_.]+") || !value.matches("[0-9]+")) {
+      throw new IllegalArgumentException("unexpected sysctl " + key + "=" + value);
+    }
+    exec("sh", "-c", "echo " + value + " > /proc/sys/" + key.replace('.', '/'));
   }
 
   /** Deletes the namespace; a missing one is not an error. */
