@@ -77,6 +77,16 @@ public final class AgentProcess implements AutoCloseable {
     return http.tryGetJson(statusUrl()).map(AgentStatus::from);
   }
 
+  /** The Prometheus text of {@code /metrics}, or empty when the agent does not answer. */
+  public Optional<String> metrics() {
+    try {
+      HttpJson.Response r = http.get(node.httpUrl() + "/metrics");
+      return r.status() == 200 ? Optional.of(r.body()) : Optional.empty();
+    } catch (TestbedException e) {
+      return Optional.empty();
+    }
+  }
+
   public String statusUrl() {
     return node.httpUrl() + "/status";
   }

@@ -54,6 +54,11 @@ public final class Prober implements AutoCloseable {
    * next answered one. Zero when no probe failed; empty while the outage is still going on.
    */
   public synchronized Optional<Duration> outageAfter(long fromNanos) {
+    return outageAfter(samples, fromNanos);
+  }
+
+  /** {@link #outageAfter(long)} over given samples (oldest first). */
+  static Optional<Duration> outageAfter(List<Sample> samples, long fromNanos) {
     Long failingSince = null;
     boolean sawAny = false;
     for (Sample s : samples) {

@@ -1,0 +1,45 @@
+package io.fipkeeper.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The YAML the testbed hands each agent uses the documented keys and never carries the token. */
+class AgentConfigTest {
+  private final AgentConfig config = new AgentConfig(
+      "cp-2", "k8s-api", "http://198.51.100.1:8080/v1", "http://198.51.100.1:8080/metadata/2/hetzner/v1/metadata",
+      List.of("http://198.51.100.11:2379", "http://198.51.100.12:2379"), Duration.ofSeconds(3), "eth0", "ip",
+      "http://192.0.2.18:16445/readyz", "0.0.0.0:9847", Duration.ofMillis(200), "debug");
+
+  @Test
+  void rendersEveryTestbedSettingUnderItsDocumentedKey() {
+    String yaml = config.toYaml();
+    assertThat(yaml)
+        .contains("node: \"cp-2\"")
+        .contains("floatingIp:\n  name: \"k8s-api\"")
+        .contains("  endpoint: \"http://198.51.100.1:8080/v1\"")
+        .contains("  metadataUrl: \"http://198.51.100.1:8080/metadata/2/hetzner/v1/metadata\"")
+        .contains("    - \"http://198.51.100.11:2379\"\n    - \"http://198.51.100.12:2379\"")
+        .contains("  leaseTtl: \"3s\"")
+        .contains("interface: \"eth0\"")
+        .contains("binder: \"ip\"")
+        .contains("  url: \"http://192.0.2.18:16445/readyz\"")
+        .contains("http:\n  listen: \"0.0.0.0:9847\"")
+        .contains("  actionPollInterval: \"200ms\"")
+        .contains("log:\n  level: \"debug\"");
+  }
+
+  @Test
+  void leavesTheTokenToTheEnvironment() {
+    assertThat(config.toYaml()).doesNotContain("token");
+  }
+
+  @Test
+  void escapesQuotesInValues() {
+    AgentConfig odd = new AgentConfig("a\"b", "k", "e", "m", List.of(), Duration.ofSeconds(2), "eth0", "ip",
+        "u", "l", Duration.ofMillis(500), "info");
+    assertThat(odd.toYaml()).contains("node: \"a\\\"b\"");
+  }
+}
