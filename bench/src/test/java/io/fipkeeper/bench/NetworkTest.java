@@ -25,6 +25,7 @@ class NetworkTest {
       assertThat(net.liveNamespaces()).containsExactlyInAnyOrder(
           "fk91-rt", "fk91-cl", "fk91-n1", "fk91-n2");
       try (ManagedProcess listener = listen(net.node(2), "198.51.100.12", 7000)) {
+        assertThat(listener.isAlive()).as("listener running").isTrue();
         Await.until("node 1 reaches node 2", Duration.ofSeconds(10),
             () -> connects(net.node(1), "198.51.100.12", 7000));
       }
@@ -38,6 +39,7 @@ class NetworkTest {
   void floatingIpIsReachableFromTheClientOnlyOnTheRoutedNode() {
     try (Network net = Network.create(RUN, 2);
         ManagedProcess listener = listen(net.node(2), "0.0.0.0", 7000)) {
+      assertThat(listener.isAlive()).as("listener running").isTrue();
       net.node(2).ip("addr", "add", Network.FLOATING_IP + "/32", "dev", "eth0");
       assertThat(connects(net.client(), Network.FLOATING_IP, 7000))
           .as("blackholed before any assignment").isFalse();
@@ -57,6 +59,7 @@ class NetworkTest {
   void partitionCutsANodeOffAndHealRestoresIt() {
     try (Network net = Network.create(RUN, 2);
         ManagedProcess listener = listen(net.node(2), "198.51.100.12", 7000)) {
+      assertThat(listener.isAlive()).as("listener running").isTrue();
       Await.until("node 1 reaches node 2", Duration.ofSeconds(10),
           () -> connects(net.node(1), "198.51.100.12", 7000));
       net.partition(2);

@@ -36,6 +36,7 @@ class TestbedTest {
   void floatingIpRouteFollowsTheSimulatorsAssignment(@TempDir Path dir) {
     try (Testbed bed = Testbed.builder().run(93).nodes(2).etcdMembers(1).simJar(SIM_JAR).workDir(dir).build();
         ManagedProcess listener = listen(bed, 2, 7000)) {
+      assertThat(listener.isAlive()).as("listener running").isTrue();
       Network net = bed.network().orElseThrow();
       net.node(2).ip("addr", "add", Network.FLOATING_IP + "/32", "dev", "eth0");
       long fip = bed.floatingIpId();
