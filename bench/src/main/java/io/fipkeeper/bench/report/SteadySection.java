@@ -1,0 +1,58 @@
+package io.fipkeeper.bench.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Locale;
+
+/** The report's section on steady-state Hetzner requests, agent RSS and start-to-ready of one failover run. */
+final class SteadySection {
+  private SteadySection() {}
+
+  static String render(ResultsFile f) {
+    StringBuilder b = new StringBuilder("## Steady state, memory and start-up\n\n");
+    JsonNode s = f.steadyState();
+    if (s.path("hcloudRequestsPerHour").isNumber()) {
+      b.append(String.format(Locale.ROOT,
+          "- Hetzner API requests, whole cluster (3 agents), settled leader: **%s per hour** (%d requests in a %d s "
+              + "window, extrapolated; the metadata service, which is not rate-limited, is excluded: %d requests "
+              + "including it). By endpoint: %s.%n",
+          Targets.fmt(s.path("hcloudRequestsPerHour").asDouble()), s.path("apiRequests").asLong(),
+          s.path("windowSeconds").asLong(), s.path("allRequestsIncludingMetadata").asLong(), endpoints(s)));
+    }
+    List<Double> rss = f.rssMiB();
+    if (!rss.isEmpty()) {
+      b.append("- Agent resident memory (VmRSS) after the steady-state window: ")
+          .append(String.join(", ", rss.stream().map(v -> Targets.fmt(v) + " MiB").toList()))
+          .append(" with JVM flags `").append(f.settings().path("jvmFlags").asText()).append("`.\n");
+    }
+    startup(b, "start to ready (process start → `/readyz` 200, the agents restarted between trials)",
+        f.startToReadyMs());
+    startup(b, "start to ready without AppCDS (one standby node, alternating runs)", f.startup("withoutAppCdsMs"));
+    List<Long> cds = f.startup("withAppCdsMs");
+    if (!cds.isEmpty()) {
+      startup(b, "start to ready with AppCDS (`" + f.raw().path("startToReadyCds").path("archiveFlag").asText()
+          + "`, archive " + Targets.fmt(f.raw().path("startToReadyCds").path("archiveMiB").asDouble())
+          + " MiB written by `-XX:ArchiveClassesAtExit` on a first run)", cds);
+    }
+    return b.append('\n').toString();
+  }
+
+  private static void startup(StringBuilder b, String what, List<Long> values) {
+    if (values.isEmpty()) {
+      return;
+    }
+    Percentiles p = new Percentiles(values);
+    b.append(String.format(Locale.ROOT, "- %s: n=%d, p50 %.0f ms, p99 %.0f ms, max %.0f ms.%n", what, p.count(),
+        p.p50(), p.p99(), p.max()));
+  }
+
+  private static String endpoints(JsonNode s) {
+    StringBuilder b = new StringBuilder();
+    s.path("byEndpoint").fields().forEachRemaining(e -> {
+      if (e.getValue().asLong() > 0) {
+        b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue().asLong());
+      }
+    });
+    return b.length() == 0 ? "none" : b.toString();
+  }
+}

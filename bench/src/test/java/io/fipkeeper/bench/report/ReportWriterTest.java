@@ -1,0 +1,84 @@
+package io.fipkeeper.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportWriterTest {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  @Test
+  void tablesUseNearestRankPercentilesOfTheTrials(@TempDir Path dir) throws Exception {
+    Path results = Files.createDirectories(dir.resolve("results"));
+    ObjectNode failover = file("failover");
+    ArrayNode ms = failover.putArray("measurements");
+    // crash recoveries 100, 200, ... 2000 ms in shuffled order; outages 10 ms below
+    for (int i = 0; i < 20; i++) {
+      long v = ((i * 7) % 20 + 1) * 100L;
+      measurement(ms, "fipkeeper", "crash", i + 1, 0, v, v - 10, List.of());
+    }
+    measurement(ms, "fipkeeper", "graceful", 1, 0, 250, 0, List.of());
+    measurement(ms, "fipkeeper", "graceful", 2, 0, 400, 0, List.of("two agents reported LEADING in the same poll"));
+    failover.putObject("steadyState").put("hcloudRequestsPerHour", 72.0).put("windowSeconds", 300)
+        .put("apiRequests", 6).put("allRequestsIncludingMetadata", 9);
+    failover.putArray("rssMiB").add(80.5).add(90.0).add(85.0);
+    ArrayNode ready = failover.putArray("startToReadyMs");
+    for (long v : new long[] {900, 1100, 1000, 3000}) {
+      ready.add(v);
+    }
+    MAPPER.writeValue(results.resolve("failover.json").toFile(), failover);
+
+    ObjectNode chaos = file("chaos");
+    ArrayNode cm = chaos.putArray("measurements");
+    measurement(cm, "fipkeeper", "leader-sigkill", 1, 1000, 3000, 2900, List.of());
+    measurement(cm, "keepalived", "leader-sigkill", 1, 1000, 5000, 4800, List.of());
+    measurement(cm, "keepalived", "leader-sigkill", 2, 1000, -1, -1, List.of("no takeover"));
+    MAPPER.writeValue(results.resolve("chaos.json").toFile(), chaos);
+
+    Path md = dir.resolve("docs/benchmarks.md");
+    ReportWriter.write(ReportWriter.readAll(results), md, dir.resolve("docs/benchmarks"), Instant.parse("2026-11-25T17:00:00Z"));
+    String text = Files.readString(md);
+
+    assertThat(text).contains("| fipkeeper | crash | 0 ms | 20 | 1000 ms | 2000 ms | 2000 ms | 990 ms | 1990 ms | 0 |");
+    assertThat(text).contains("| fipkeeper | graceful | 0 ms | 2 | 250 ms | 400 ms | 400 ms | 0 ms | 0 ms | 1 |");
+    assertThat(text).contains("| crash failover p99, action 0 ms (n=20) | 2000 ms | ≤ 2500 ms | PASS |");
+    assertThat(text).contains("| graceful failover p99, action 0 ms (n=2) | 400 ms | ≤ 300 ms | **MISS** |");
+    assertThat(text).contains("| steady-state Hetzner requests | 72 /h | ≤ 60 /h | **MISS** |");
+    assertThat(text).contains("| agent RSS after steady state (max of agents) | 90 MiB | ≤ 96 MiB | PASS |");
+    assertThat(text).contains("| start to ready p99 (n=4) | 3000 ms | ≤ 2000 ms | **MISS** |");
+    assertThat(text).contains("| leader-sigkill | 1000 ms | 3000 ms / 3000 ms | 5000 ms / 5000 ms |");
+    assertThat(text).contains("Generated 2026-11-25T17:00:00Z").contains("4 cores").contains("nearest-rank");
+    assertThat(text).contains("![failover time distributions](benchmarks/failover.png)");
+    assertThat(ImageIO.read(dir.resolve("docs/benchmarks/failover.png").toFile())).isNotNull();
+  }
+
+  @Test
+  void noResultsDirectoryMeansNoFiles(@TempDir Path dir) {
+    assertThat(ReportWriter.readAll(dir.resolve("missing"))).isEmpty();
+  }
+
+  private static ObjectNode file(String kind) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("kind", kind).put("startedAt", "2026-11-25T16:00:00Z");
+    o.putObject("machine").put("cores", 4).put("memGiB", 8.0).put("kernel", "6.1.0").put("java", "OpenJDK 17");
+    o.putObject("settings").put("command", "bench " + kind).put("leaseTtlSeconds", 2).put("jvmFlags", "-Xmx48m");
+    return o;
+  }
+
+  private static void measurement(ArrayNode a, String tool, String scenario, int trial, long action, long recovery,
+      long outage, List<String> violations) {
+    ObjectNode m = a.addObject();
+    m.put("tool", tool).put("scenario", scenario).put("trial", trial).put("actionMs", action)
+        .put("recoveryMs", recovery).put("outageMs", outage).put("ok", violations.isEmpty());
+    violations.forEach(m.putArray("violations")::add);
+  }
+}
