@@ -59,6 +59,10 @@ public final class FailoverBenchmark implements Callable<Integer> {
       description = "start-to-ready rounds with and without an AppCDS archive (0 = skip)")
   int cdsRounds;
 
+  @Option(names = "--appcds", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "run the agents with an AppCDS archive written on a first run (default; --no-appcds: without)")
+  boolean appCds;
+
   @Option(names = "--run", defaultValue = "3", description = "testbed run id (namespace names fk<run>-*)")
   int run;
 
@@ -68,6 +72,8 @@ public final class FailoverBenchmark implements Callable<Integer> {
   @Option(names = "--lock-wait-minutes", defaultValue = "30",
       description = "how long to wait while another testbed (the chaos suite) holds the lock")
   int lockWaitMinutes;
+
+  private Path archive;
 
   @Override
   public Integer call() {
@@ -80,21 +86,53 @@ public final class FailoverBenchmark implements Callable<Integer> {
       }
     }
     long began = System.nanoTime();
+    archive = Path.of(System.getProperty("java.io.tmpdir"), "fipkeeper-bench-appcds", "fipkeeper-agent.jsa")
+        .toAbsolutePath();
     FailoverResults results = new FailoverResults(Instant.now(), settings());
     for (int i = 0; i < actionMs.size(); i++) {
       long action = actionMs.get(i);
       boolean last = i == actionMs.size() - 1;
-      say("testbed: 3 nodes, 3 etcd members, action time " + action + " ms, flags " + jvmFlags);
-      try (Testbed bed = build(action)) {
-        bed.startAgents(Duration.ofSeconds(60));
-        Prober prober = bed.startProber(PROBE_INTERVAL);
-        TakeoverTrials trialsRun = new TakeoverTrials(bed, prober, action);
-        String leader = trialsRun.settle(s -> true);
-        if (i == 0 && cdsRounds > 0) {
-          say("start-to-ready with and without AppCDS, " + cdsRounds + " rounds");
-          results.startup(new StartupComparison(bed, agentJar, jvmFlags, Duration.ofSeconds(leaseTtl))
-              .run(leader, cdsRounds));
+      say("testbed: 3 nodes, 3 etcd members, action time " + action + " ms, flags " + agentFlags());
+      try {
+        measure(results, action, i == 0, last);
+      } catch (TestbedException e) {
+        // keep what the other action times measured; the error goes into the results and the exit code
+        say("error: action time " + action + " ms: " + e.getMessage().lines().findFirst().orElse(""));
+        results.error("action " + action + " ms: " + e.getMessage());
+      }
+      results.durationSeconds((System.nanoTime() - began) / 1_000_000_000L);
+      results.write(out);
+    }
+    System.out.println();
+    System.out.print(SummaryTable.render(ResultsFile.read(out)));
+    say("results written to " + out + " in " + (System.nanoTime() - began) / 1_000_000_000L + " s");
+    return results.hasErrors() ? 1 : 0;
+  }
+
+  /** One testbed with one action time: the AppCDS comparison (first), the trials, steady state (last). */
+  private void measure(FailoverResults results, long action, boolean first, boolean last) {
+    try (Testbed bed = build(action)) {
+      bed.startAgents(Duration.ofSeconds(60));
+      Prober prober = bed.startProber(PROBE_INTERVAL);
+      TakeoverTrials trialsRun = new TakeoverTrials(bed, prober, action);
+      String leader = trialsRun.settle(s -> true);
+      if (first && (appCds || cdsRounds > 0)) {
+        say("AppCDS archive " + archive + "; start-to-ready with and without it, " + cdsRounds + " rounds");
+        results.startup(new StartupComparison(bed, agentJar, jvmFlags, Duration.ofSeconds(leaseTtl))
+            .run(leader, archive, cdsRounds));
+        if (appCds) {
+          // the agents started before the archive existed: restart the standbys on it (the leader is restarted
+          // by the first crash trial)
+          for (AgentProcess a : bed.agents()) {
+            if (!a.node().name().equals(leader)) {
+              a.close();
+              a.start().waitServing(Duration.ofSeconds(30));
+            }
+          }
+          trialsRun.settle(s -> true);
         }
+      }
+      try {
         for (int t = 1; t <= trials; t++) {
           for (String scenario : List.of(TakeoverTrials.CRASH, TakeoverTrials.GRACEFUL)) {
             Measurement m = trialsRun.run(scenario, t);
@@ -103,25 +141,28 @@ public final class FailoverBenchmark implements Callable<Integer> {
                 t, scenario, m.recoveryMs(), m.outageMs(), m.violations().isEmpty() ? "" : "  " + m.violations()));
           }
         }
+      } finally {
         results.addStartToReady(trialsRun.startToReadyMs());
-        if (last && steadySeconds > 0) {
-          trialsRun.settle(s -> true);
+      }
+      if (last && steadySeconds > 0) {
+        trialsRun.settle(s -> true);
+        try {
           results.steadyState(steadyState(bed));
-          List<Double> rss = new ArrayList<>();
-          for (AgentProcess a : bed.agents()) {
-            rss.add(Math.round(a.rssKib() / 1024.0 * 10) / 10.0);
-          }
-          results.rssMiB(rss);
-          say("agent RSS after steady state: " + rss + " MiB");
+        } catch (TestbedException e) {
+          // the simulator went away mid-window: the memory reading below is still worth having
+          results.error("steady state: " + e.getMessage());
+          say("error: steady state: " + e.getMessage());
         }
+        List<ProcMemory> mem = new ArrayList<>();
+        for (AgentProcess a : bed.agents()) {
+          mem.add(ProcMemory.ofProcessWithArgument(a.configFile().toString())
+              .orElse(new ProcMemory(a.rssKib(), -1, -1)));
+        }
+        results.memory(mem);
+        say("agent RSS after steady state: " + mem.stream().map(m -> m.rssMiB() + " MiB (anon " + m.anonMiB()
+            + ", file " + m.fileMiB() + ")").toList());
       }
     }
-    results.durationSeconds((System.nanoTime() - began) / 1_000_000_000L);
-    results.write(out);
-    System.out.println();
-    System.out.print(SummaryTable.render(ResultsFile.read(out)));
-    say("results written to " + out + " in " + (System.nanoTime() - began) / 1_000_000_000L + " s");
-    return 0;
   }
 
   /** Request counters before and after a quiet window, extrapolated to one hour. */
@@ -163,7 +204,7 @@ public final class FailoverBenchmark implements Callable<Integer> {
       try {
         return Testbed.builder().nodes(3).etcdMembers(3).namespaces(true).run(run)
             .simJar(simJar)
-            .agentLaunch(JvmFlags.launch(jvmFlags, "-jar", agentJar.toString()))
+            .agentLaunch(JvmFlags.launch(agentFlags(), "-jar", agentJar.toString()))
             .leaseTtl(Duration.ofSeconds(leaseTtl)).actionDuration(Duration.ofMillis(action))
             .build();
       } catch (TestbedException e) {
@@ -175,6 +216,11 @@ public final class FailoverBenchmark implements Callable<Integer> {
     }
   }
 
+  /** The flags agents run with: {@code --jvm-flags}, plus the AppCDS archive unless {@code --no-appcds}. */
+  private String agentFlags() {
+    return appCds ? jvmFlags + " -XX:SharedArchiveFile=" + archive : jvmFlags;
+  }
+
   private ObjectNode settings() {
     ObjectNode s = JsonNodeFactory.instance.objectNode();
     s.put("command", "java -jar bench/target/fipkeeper-bench.jar bench-failover --trials " + trials + " --action-ms "
@@ -184,7 +230,8 @@ public final class FailoverBenchmark implements Callable<Integer> {
     s.put("steadySeconds", steadySeconds);
     s.put("pollMs", 20).put("probeIntervalMs", PROBE_INTERVAL.toMillis()).put("readyPollMs", 10);
     s.put("actionPollIntervalMs", 200).put("apiserverProbeIntervalMs", 500).put("handoverTimeoutSeconds", 5);
-    s.put("jvmFlags", jvmFlags);
+    s.put("jvmFlags", appCds ? jvmFlags + " -XX:SharedArchiveFile=fipkeeper-agent.jsa" : jvmFlags);
+    s.put("appCds", appCds);
     return s;
   }
 

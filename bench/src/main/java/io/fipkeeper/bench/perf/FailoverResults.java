@@ -48,9 +48,16 @@ final class FailoverResults {
     root.set("steadyState", steady);
   }
 
-  void rssMiB(List<Double> rss) {
-    ArrayNode a = root.putArray("rssMiB");
-    rss.forEach(a::add);
+  /** VmRSS per agent ({@code rssMiB}) and its anonymous and file-backed parts. */
+  void memory(List<ProcMemory> agents) {
+    ArrayNode rss = root.putArray("rssMiB");
+    ArrayNode anon = root.putArray("rssAnonMiB");
+    ArrayNode file = root.putArray("rssFileMiB");
+    for (ProcMemory m : agents) {
+      rss.add(m.rssMiB());
+      anon.add(m.anonMiB());
+      file.add(m.fileMiB());
+    }
   }
 
   void startup(StartupComparison.Result r) {
@@ -59,6 +66,14 @@ final class FailoverResults {
     cds.put("archiveFlag", r.archiveFlag());
     r.withoutAppCdsMs().forEach(cds.withArray("withoutAppCdsMs")::add);
     r.withAppCdsMs().forEach(cds.withArray("withAppCdsMs")::add);
+  }
+
+  void error(String message) {
+    root.withArray("errors").add(message);
+  }
+
+  boolean hasErrors() {
+    return root.has("errors");
   }
 
   void durationSeconds(long s) {

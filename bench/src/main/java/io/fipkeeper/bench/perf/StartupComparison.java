@@ -25,6 +25,7 @@ final class StartupComparison {
   private final Duration leaseTtl;
   private final ReadyTimer ready = new ReadyTimer();
 
+  /** @param flags the agent JVM flags without any {@code -XX:SharedArchiveFile} */
   StartupComparison(Testbed bed, Path agentJar, String flags, Duration leaseTtl) {
     this.bed = bed;
     this.agentJar = agentJar;
@@ -35,14 +36,16 @@ final class StartupComparison {
   /** Both series, {@code rounds} starts each; {@code archiveMiB} is 0 when no archive could be written. */
   record Result(List<Long> withoutAppCdsMs, List<Long> withAppCdsMs, double archiveMiB, String archiveFlag) {}
 
-  Result run(String leader, int rounds) {
+  /** Writes the archive to {@code archive} (replacing it), then times {@code rounds} starts of each kind. */
+  Result run(String leader, Path archive, int rounds) {
     int idx = leader.equals("cp-1") ? 2 : 1;
     Node node = bed.node(idx);
     AgentProcess own = bed.agent(idx);
     own.close();
     Path dir = bed.workDir().resolve("appcds");
-    Path archive = dir.resolve("fipkeeper-agent.jsa");
     try {
+      Files.createDirectories(archive.getParent());
+      Files.deleteIfExists(archive);
       AgentProcess dump = agent(node, dir.resolve("dump"), "-XX:ArchiveClassesAtExit=" + archive);
       ready.startAndTime(dump, Duration.ofSeconds(30));
       Await.tryUntil(Duration.ofSeconds(10),
@@ -63,6 +66,8 @@ final class StartupComparison {
         }
       }
       return new Result(without, with, Math.round(archiveMiB * 10) / 10.0, archiveFlag);
+    } catch (java.io.IOException e) {
+      throw new TestbedException("cannot replace " + archive + ": " + e.getMessage(), e);
     } finally {
       own.start().waitServing(Duration.ofSeconds(30));
     }

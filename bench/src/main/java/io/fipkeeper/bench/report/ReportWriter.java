@@ -153,7 +153,7 @@ public final class ReportWriter implements Callable<Integer> {
 
         ## What these numbers cannot show
 
-        - One machine: every "host" is a network namespace on the same kernel with 2 shared cores; the etcd
+        - One machine: every "host" is a network namespace on the same kernel, sharing CORES cores; the etcd
           members, agents, simulator and prober compete for CPU, and a real host's scheduling, NIC and
           power-loss behaviour are not modelled.
         - Hetzner is simulated: action latency is a fixed setting, not Hetzner's distribution, and the routing
@@ -164,7 +164,9 @@ public final class ReportWriter implements Callable<Integer> {
           etcd election not present in these trials.
         - A crash is a SIGKILL of the agent process only: the node's address stays bound and its network stays
           up, unlike a power loss.
-        """);
+        - Steady-state requests are extrapolated from one window; a window shorter than the verify interval
+          (60 s) can miss the leader's periodic check entirely.
+        """.replace("CORES", Integer.toString(files.get(0).machine().cores())));
     return b.toString();
   }
 

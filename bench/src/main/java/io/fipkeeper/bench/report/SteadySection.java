@@ -23,7 +23,8 @@ final class SteadySection {
     if (!rss.isEmpty()) {
       b.append("- Agent resident memory (VmRSS) after the steady-state window: ")
           .append(String.join(", ", rss.stream().map(v -> Targets.fmt(v) + " MiB").toList()))
-          .append(" with JVM flags `").append(f.settings().path("jvmFlags").asText()).append("`.\n");
+          .append(" with JVM flags `").append(f.settings().path("jvmFlags").asText()).append("`")
+          .append(breakdown(f)).append(".\n");
     }
     startup(b, "start to ready (process start → `/readyz` 200, the agents restarted between trials)",
         f.startToReadyMs());
@@ -44,6 +45,24 @@ final class SteadySection {
     Percentiles p = new Percentiles(values);
     b.append(String.format(Locale.ROOT, "- %s: n=%d, p50 %.0f ms, p99 %.0f ms, max %.0f ms.%n", what, p.count(),
         p.p50(), p.p99(), p.max()));
+  }
+
+  /** Anonymous (heap, metaspace, stacks, malloc) and file-backed (JDK image, libjvm: shared) parts of VmRSS. */
+  private static String breakdown(ResultsFile f) {
+    JsonNode anon = f.raw().path("rssAnonMiB");
+    JsonNode file = f.raw().path("rssFileMiB");
+    if (!anon.isArray() || anon.isEmpty() || anon.get(0).asDouble() < 0) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("; of which anonymous (heap, metaspace, stacks, malloc) ");
+    for (int i = 0; i < anon.size(); i++) {
+      b.append(i == 0 ? "" : ", ").append(Targets.fmt(anon.get(i).asDouble()));
+    }
+    b.append(" MiB and file-backed (the JDK's module image and libjvm, shared with other JVMs) ");
+    for (int i = 0; i < file.size(); i++) {
+      b.append(i == 0 ? "" : ", ").append(Targets.fmt(file.get(i).asDouble()));
+    }
+    return b.append(" MiB").toString();
   }
 
   private static String endpoints(JsonNode s) {
