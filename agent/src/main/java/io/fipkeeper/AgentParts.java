@@ -12,6 +12,7 @@ import io.fipkeeper.hcloud.HcloudException;
 import io.fipkeeper.hcloud.MetadataClient;
 import io.fipkeeper.hcloud.RateLimit;
 import io.fipkeeper.leader.EventInbox;
+import io.fipkeeper.leader.FloatingIpTakeover;
 import io.fipkeeper.leader.FloatingIpTakeover.TakeoverException;
 import io.fipkeeper.leader.LeaderSettings;
 import io.fipkeeper.metrics.AgentMetrics;
@@ -22,6 +23,8 @@ import io.fipkeeper.net.RecordingBinder;
 import io.fipkeeper.time.Ticker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,7 +36,7 @@ final class AgentParts implements AutoCloseable {
 
   private final Hcloud hcloud;
   private final long serverId;
-  private final FloatingIpAssigner takeover;
+  private final FloatingIpTakeover takeover;
   private final AddressBinder binder;
   private final EventInbox inbox;
   private final EtcdElection election;
@@ -42,7 +45,7 @@ final class AgentParts implements AutoCloseable {
   private final LeaderSettings leaderSettings;
   private final String version;
 
-  private AgentParts(Hcloud hcloud, long serverId, FloatingIpAssigner takeover, AddressBinder binder, EventInbox inbox,
+  private AgentParts(Hcloud hcloud, long serverId, FloatingIpTakeover takeover, AddressBinder binder, EventInbox inbox,
       EtcdElection election, AgentMetrics metrics, EtcdReachability etcdReachability, LeaderSettings leaderSettings,
       String version) {
     this.hcloud = hcloud;
@@ -64,12 +67,18 @@ final class AgentParts implements AutoCloseable {
     EtcdElection election = null;
     try {
       long serverId = resolveServerId(config);
-      FloatingIpAssigner takeover = new FloatingIpAssigner(hcloud.client(), hcloudRef(config.floatingIp()), serverId,
-          config.hcloud().actionPollInterval(), config.hcloud().actionTimeout());
-      String address = fetchAddress(takeover, config.floatingIp());
+      FloatingIpAssigner ipv4 = assigner(hcloud, config, config.floatingIp(), serverId);
+      String address = fetchAddress(ipv4, config.floatingIp());
       AgentMetrics metrics = new AgentMetrics(config.node(), address, version);
       metricsRef.set(metrics);
       AddressBinder binder = binderOverride.isPresent() ? binderOverride.get() : binder(config);
+      FloatingIpTakeover takeover = ipv4;
+      if (config.floatingIpV6().isPresent()) {
+        FloatingIpAssigner ipv6 = assigner(hcloud, config, config.floatingIpV6().get(), serverId);
+        String address6 = fetchAddress(ipv6, config.floatingIpV6().get());
+        takeover = new DualStackTakeover(ipv4, ipv6);
+        binder = new DualStackBinder(binder, InetAddress.getByName(address), InetAddress.getByName(address6));
+      }
       EventInbox inbox = new EventInbox(Ticker.system());
       EtcdReachability reachability = new EtcdReachability(inbox, metrics);
       election = new EtcdElection(etcdSettings(config.etcd()), config.etcd().prefix(), address, config.node(),
@@ -83,13 +92,18 @@ final class AgentParts implements AutoCloseable {
         election.close();
       }
       throw e;
-    } catch (RuntimeException e) {
+    } catch (UnknownHostException | RuntimeException e) {
       hcloud.close();
       if (election != null) {
         election.close();
       }
       throw new AgentStartException("start-up failed: " + oneLine(e), e);
     }
+  }
+
+  private static FloatingIpAssigner assigner(Hcloud hcloud, AgentConfig config, FloatingIpRef ref, long serverId) {
+    return new FloatingIpAssigner(hcloud.client(), hcloudRef(ref), serverId, config.hcloud().actionPollInterval(),
+        config.hcloud().actionTimeout());
   }
 
   private static LeaderSettings leaderSettings(AgentConfig config, long serverId) {
@@ -155,7 +169,7 @@ final class AgentParts implements AutoCloseable {
     return serverId;
   }
 
-  FloatingIpAssigner takeover() {
+  FloatingIpTakeover takeover() {
     return takeover;
   }
 
