@@ -1,0 +1,190 @@
+package io.fipkeeper.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fipkeeper.e2e.AgentCluster.Node;
+import io.fipkeeper.hcloudsim.RecordedCall;
+import io.fipkeeper.leader.State;
+import io.fipkeeper.testing.EtcdExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Three real agents, real etcd, the Hetzner simulator: election, crash failover, graceful handover and stepping
+ * down on an unhealthy apiserver, each checked against what Hetzner saw (the simulator's POST history) and what
+ * each node did with the address.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class FailoverE2eTest {
+  private static final Logger log = LoggerFactory.getLogger(FailoverE2eTest.class);
+  private static final Duration ELECTION = Duration.ofSeconds(10);
+  /** Sampling runs every 20 ms and an assign keeps its node ACQUIRING for a whole action (500 ms). */
+  private static final Duration SAMPLE_SLACK = Duration.ofMillis(250);
+
+  @RegisterExtension static final EtcdExtension etcd = new EtcdExtension();
+
+  @TempDir Path dir;
+  private AgentCluster cluster;
+
+  @BeforeEach
+  void cluster() {
+    cluster = new AgentCluster(etcd, dir);
+  }
+
+  @AfterEach
+  void tearDown() {
+    cluster.close();
+  }
+
+  @Test
+  void threeAgentsElectExactlyOneLeaderWhichAloneHasTheFloatingIpAndTheAddress() throws Exception {
+    List<Node> nodes = cluster.start(3);
+
+    Node leader = cluster.awaitSoleLeader(ELECTION);
+    List<Node> others = nodes.stream().filter(n -> n != leader).toList();
+    cluster.awaitUntil("the other two agents campaigning and naming " + leader.name + " leader", ELECTION,
+        () -> others.stream().allMatch(n -> n.state() == State.CAMPAIGNING && leader.name.equals(n.snapshot().leader())));
+
+    assertThat(cluster.fipServer()).as("Hetzner routes the IP to the leader").isEqualTo(leader.serverId());
+    assertThat(leader.snapshot().assignedServer()).isEqualTo(leader.serverId());
+    assertThat(leader.snapshot().epoch()).as("the leader's epoch is its term revision").isPositive();
+    assertThat(leader.binder().changes()).extracting(ObservedBinder.Change::kind)
+        .containsExactly(ObservedBinder.Change.Kind.BIND);
+    for (Node other : others) {
+      assertThat(other.snapshot().bound()).as(other + " must not have the address").isFalse();
+      assertThat(other.binder().changes()).as(other + " never bound anything").isEmpty();
+    }
+    List<RecordedCall> assigns = cluster.assigns();
+    assertThat(assigns).as("only the leader assigned").isNotEmpty()
+        .allSatisfy(c -> assertThat(c.serverId()).isEqualTo(leader.serverId()));
+    assertThat(assigns).filteredOn(c -> c.httpStatus() / 100 == 2).as("one successful assign").hasSize(1);
+    assertThat(cluster.unassigns()).isEmpty();
+  }
+
+  @Test
+  void aCrashedLeaderIsReplacedWithinTenSecondsAndEveryAssignComesFromTheLeaderOfItsTime() throws Exception {
+    cluster.start(3);
+    try (LeadershipTimeline timeline = new LeadershipTimeline(cluster)) {
+      Node old = cluster.awaitSoleLeader(ELECTION);
+      long oldEpoch = old.snapshot().epoch();
+
+      Instant crashedAt = old.crash();
+      long t0 = System.nanoTime();
+      Node next = cluster.awaitSoleLeader(ELECTION);
+      Duration failover = Duration.ofNanos(System.nanoTime() - t0);
+      log.info("crash failover measured from={} to={} took={}ms", old.name, next.name, failover.toMillis());
+      timeline.close();
+
+      assertThat(next).isNotSameAs(old);
+      assertThat(next.snapshot().epoch()).as("a new term has a higher epoch").isGreaterThan(oldEpoch);
+      assertThat(old.binder().anyBound()).as("a crashed node cannot unbind (SIGKILL)").isTrue();
+
+      List<RecordedCall> assigns = cluster.assigns();
+      assertThat(assigns).filteredOn(c -> c.time().isAfter(crashedAt))
+          .as("no assign from the crashed server after the crash; the new leader assigned")
+          .noneMatch(c -> c.serverId() == old.serverId())
+          .anyMatch(c -> c.serverId() == next.serverId());
+      for (RecordedCall call : assigns) {
+        Node by = byServer(call.serverId());
+        assertThat(timeline.actingNear(by.name, call.time(), SAMPLE_SLACK))
+            .as("assign at %s for %s: that node was ACQUIRING/LEADING then; timeline %s", call.time(), by,
+                timeline.statesOf(by.name))
+            .isTrue();
+        for (Node other : cluster.nodes()) {
+          if (other != by) {
+            assertThat(timeline.rounds()).filteredOn(r -> Duration.between(r.at(), call.time()).abs()
+                    .compareTo(SAMPLE_SLACK) <= 0 && r.agents().containsKey(other.name))
+                .as("no other agent (%s) LEADING around the assign by %s", other, by)
+                .noneMatch(r -> r.agents().get(other.name).state() == State.LEADING);
+          }
+        }
+      }
+      assertThat(timeline.maxSimultaneousLeaders()).as("never two live leaders at once").isLessThanOrEqualTo(1);
+      assertThat(timeline.rounds()).filteredOn(r -> r.at().isAfter(crashedAt))
+          .as("the IP stays routed (to the dead leader) until the new one takes it")
+          .allSatisfy(r -> assertThat(r.fipServer()).isNotNull());
+      assertThat(cluster.unassigns()).isEmpty();
+    }
+  }
+
+  @Test
+  void aGracefulShutdownHandsOverAndTheOldLeaderUnbindsOnlyOnceTheNewHolderHasTheIp() throws Exception {
+    cluster.start(3);
+    Node old = cluster.awaitSoleLeader(ELECTION);
+
+    Instant stopAt = Instant.now();
+    long t0 = System.nanoTime();
+    boolean clean = old.shutdown();
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    log.info("graceful handover measured from={} took={}ms", old.name, took.toMillis());
+
+    assertThat(clean).as("handover finished inside its bound").isTrue();
+    Node next = cluster.awaitSoleLeader(ELECTION);
+    assertThat(next).isNotSameAs(old);
+    assertThat(old.lastSnapshot().state()).isEqualTo(State.STOPPED);
+    assertThat(old.lastSnapshot().bound()).isFalse();
+    assertThat(took).as("ended by the new holder's record, not by the %s handover timeout", cluster.handoverTimeout())
+        .isLessThan(cluster.handoverTimeout());
+
+    RecordedCall nextAssign = cluster.assigns().stream()
+        .filter(c -> c.serverId() == next.serverId() && c.time().isAfter(stopAt) && c.httpStatus() / 100 == 2)
+        .findFirst().orElseThrow(() -> new AssertionError("no assign by " + next + " in " + cluster.assigns()));
+    List<ObservedBinder.Change> changes = old.binder().changes();
+    assertThat(changes).extracting(ObservedBinder.Change::kind)
+        .containsExactly(ObservedBinder.Change.Kind.BIND, ObservedBinder.Change.Kind.UNBIND);
+    ObservedBinder.Change unbind = changes.get(1);
+    assertThat(unbind.at()).as("old leader unbound after the new leader's assign").isAfter(nextAssign.time());
+    assertThat(unbind.fipServer()).as("when the old leader unbound, Hetzner already routed the IP to " + next)
+        .isEqualTo(next.serverId());
+    assertThat(cluster.unassigns()).as("a shutdown never unassigns").isEmpty();
+  }
+
+  @Test
+  void aLeaderWhoseApiserverFailsStepsDownAndComesBackAsACandidateNotAsLeader() throws Exception {
+    cluster.start(3);
+    try (LeadershipTimeline timeline = new LeadershipTimeline(cluster)) {
+      Node old = cluster.awaitSoleLeader(ELECTION);
+
+      old.apiserver().setHealthy(false);
+      cluster.awaitUntil(old.name + " resigns once its apiserver probe fails", ELECTION,
+          () -> old.state() != State.LEADING);
+      Node next = cluster.awaitSoleLeader(ELECTION);
+      assertThat(next).isNotSameAs(old);
+      cluster.awaitUntil(old.name + " back in STANDBY without the address", ELECTION,
+          () -> old.state() == State.STANDBY && !old.snapshot().bound());
+      assertThat(old.snapshot().apiserverHealthy()).isFalse();
+      assertThat(timeline.statesOf(old.name)).as("resigned, handed over, then waited")
+          .containsSubsequence(State.LEADING, State.STEPPING_DOWN, State.STANDBY);
+      ObservedBinder.Change unbind = old.binder().changes().get(old.binder().changes().size() - 1);
+      assertThat(unbind.kind()).isEqualTo(ObservedBinder.Change.Kind.UNBIND);
+      assertThat(unbind.fipServer()).as("unbound once the IP routed to " + next).isEqualTo(next.serverId());
+
+      old.apiserver().setHealthy(true);
+      cluster.awaitUntil(old.name + " campaigning again once its apiserver is healthy", ELECTION,
+          () -> old.state() == State.CAMPAIGNING);
+      timeline.close();
+
+      assertThat(cluster.leaders()).as("the recovered node queues behind the new leader").containsExactly(next);
+      assertThat(old.snapshot().bound()).isFalse();
+      assertThat(cluster.fipServer()).isEqualTo(next.serverId());
+      assertThat(timeline.maxSimultaneousLeaders()).isLessThanOrEqualTo(1);
+      assertThat(cluster.unassigns()).isEmpty();
+    }
+  }
+
+  private Node byServer(long serverId) {
+    return cluster.nodes().stream().filter(n -> n.serverId() == serverId).findFirst()
+        .orElseThrow(() -> new AssertionError("assign for unknown server " + serverId));
+  }
+}
