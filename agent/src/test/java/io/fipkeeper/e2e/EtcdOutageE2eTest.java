@@ -1,0 +1,102 @@
+package io.fipkeeper.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fipkeeper.e2e.AgentCluster.Node;
+import io.fipkeeper.hcloudsim.RecordedCall;
+import io.fipkeeper.leader.State;
+import io.fipkeeper.testing.EtcdExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * etcd goes away for longer than the lease TTL and comes back (same data dir, same port). docs/design.md: the leader
+ * suspends, no one can win meanwhile, the floating IP stays routed to the last holder the whole time (never
+ * unassigned), the address is kept at most {@code handoverTimeout} and then removed, and once etcd is back exactly
+ * one leader holds the IP again.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class EtcdOutageE2eTest {
+  private static final Logger log = LoggerFactory.getLogger(EtcdOutageE2eTest.class);
+  private static final Duration HANDOVER = Duration.ofSeconds(3);
+
+  @RegisterExtension static final EtcdExtension etcd = new EtcdExtension();
+
+  @TempDir Path dir;
+  private AgentCluster cluster;
+
+  @BeforeEach
+  void cluster() {
+    cluster = new AgentCluster(etcd, dir, AgentCluster.Options.defaults().withHandoverTimeout(HANDOVER));
+  }
+
+  @AfterEach
+  void tearDown() {
+    cluster.close();
+  }
+
+  @Test
+  void keepsTheFloatingIpAssignedThroughAnEtcdOutageLongerThanTheLeaseTtlAndOneLeaderResumes() throws Exception {
+    cluster.start(3);
+    try (LeadershipTimeline timeline = new LeadershipTimeline(cluster)) {
+      Node old = cluster.awaitSoleLeader(Duration.ofSeconds(10));
+      long holder = old.serverId();
+      int assignsBefore = cluster.assigns().size();
+
+      Instant down = Instant.now();
+      etcd.stop();
+      cluster.awaitUntil(old.name + " suspends when keep-alives stop", Duration.ofSeconds(5),
+          () -> old.state() == State.SUSPENDED);
+      Duration suspendedAfter = Duration.between(down, Instant.now());
+      cluster.awaitUntil(old.name + " drops the address once the handover bound has passed", HANDOVER.plusSeconds(5),
+          () -> !old.snapshot().bound());
+      Duration unboundAfter = Duration.between(down, Instant.now());
+      assertThat(etcd.isRunning()).isFalse();
+      assertThat(cluster.leaders()).as("no one can lead without etcd").isEmpty();
+      assertThat(cluster.fipServer()).as("the IP still routes to the last holder").isEqualTo(holder);
+      Instant up = Instant.now();
+      etcd.start();
+      log.info("etcd outage measured suspended_after={}ms unbound_after={}ms outage={}ms", suspendedAfter.toMillis(),
+          unboundAfter.toMillis(), Duration.between(down, up).toMillis());
+
+      Node next = cluster.awaitSoleLeader(Duration.ofSeconds(15));
+      timeline.close();
+
+      assertThat(suspendedAfter).as("suspends before the %s lease can have expired", Duration.ofSeconds(2))
+          .isLessThan(Duration.ofSeconds(2));
+      assertThat(timeline.statesOf(old.name)).as("LEADING, then SUSPENDED, never unassigning")
+          .containsSubsequence(State.LEADING, State.SUSPENDED);
+      assertThat(timeline.rounds()).filteredOn(r -> !r.at().isBefore(down))
+          .as("the floating IP is never unrouted during or after the outage")
+          .allSatisfy(r -> assertThat(r.fipServer()).isNotNull());
+      assertThat(timeline.rounds()).filteredOn(r -> !r.at().isBefore(down) && r.at().isBefore(up))
+          .as("and stays on the old holder while etcd is down")
+          .allSatisfy(r -> assertThat(r.fipServer()).isEqualTo(holder));
+      assertThat(cluster.unassigns()).as("never unassign").isEmpty();
+      List<RecordedCall> after = cluster.assigns().subList(assignsBefore, cluster.assigns().size());
+      assertThat(after).as("no assign while etcd was down").noneMatch(c -> c.time().isBefore(up));
+      if (next == old) {
+        assertThat(after).as("a leader that already has the IP re-asserts it without a POST").isEmpty();
+      } else {
+        assertThat(after).as("the new leader moved the IP with assigns of its own")
+            .isNotEmpty().allSatisfy(c -> assertThat(c.serverId()).isEqualTo(next.serverId()));
+      }
+      for (Node n : cluster.running()) {
+        if (n != next) {
+          assertThat(n.snapshot().bound()).as(n + " is not leader and must not keep the address").isFalse();
+        }
+      }
+    }
+  }
+}
