@@ -110,6 +110,19 @@ class FailoverE2eTest {
           }
         }
       }
+      for (int i = 1; i < assigns.size(); i++) {
+        RecordedCall a = assigns.get(i - 1);
+        RecordedCall b = assigns.get(i);
+        if (a.serverId().equals(b.serverId())) {
+          continue;
+        }
+        String aNode = byServer(a.serverId()).name;
+        assertThat(timeline.rounds()).filteredOn(r -> r.at().isAfter(a.time()) && r.at().isBefore(b.time()))
+            .as("between assigns by %s and by %s, %s stopped acting (leadership changed)", a.serverId(),
+                b.serverId(), aNode)
+            .anyMatch(r -> r.agents().get(aNode) == null
+                || !LeadershipTimeline.ACTING.contains(r.agents().get(aNode).state()));
+      }
       assertThat(timeline.maxSimultaneousLeaders()).as("never two live leaders at once").isLessThanOrEqualTo(1);
       assertThat(timeline.rounds()).filteredOn(r -> r.at().isAfter(crashedAt))
           .as("the IP stays routed (to the dead leader) until the new one takes it")
