@@ -42,18 +42,22 @@ final class AgentCluster implements AutoCloseable {
   static final String FIP_ADDRESS = "203.0.113.10";
 
   /** Knobs a test may change before adding nodes. */
-  record Options(String token, Duration actionDuration, Duration handoverTimeout) {
+  record Options(String token, Duration actionDuration, Duration handoverTimeout, Duration verifyInterval) {
     static Options defaults() {
       return new Options("e2e-token-" + Long.toHexString(System.nanoTime()), Duration.ofMillis(500),
-          Duration.ofSeconds(5));
+          Duration.ofSeconds(5), Duration.ofSeconds(60));
     }
 
     Options withToken(String t) {
-      return new Options(t, actionDuration, handoverTimeout);
+      return new Options(t, actionDuration, handoverTimeout, verifyInterval);
     }
 
     Options withHandoverTimeout(Duration d) {
-      return new Options(token, actionDuration, d);
+      return new Options(token, actionDuration, d, verifyInterval);
+    }
+
+    Options withVerifyInterval(Duration d) {
+      return new Options(token, actionDuration, handoverTimeout, d);
     }
   }
 
@@ -268,6 +272,7 @@ final class AgentCluster implements AutoCloseable {
           "  requestTimeout: 2s",
           "  actionTimeout: 10s",
           "  actionPollInterval: 100ms",
+          "  verifyInterval: " + options.verifyInterval().toMillis() + "ms",
           "etcd:",
           "  endpoints: [" + etcd.endpoint() + "]",
           "  prefix: " + prefix,

@@ -196,6 +196,49 @@ class FailoverE2eTest {
     }
   }
 
+  @Test
+  void aLeaderRestartedRightAfterACrashCleansItsStaleAddressAndOneLeaderEndsUpWithTheIp() throws Exception {
+    cluster.start(3);
+    Node old = cluster.awaitSoleLeader(ELECTION);
+    old.crash();
+    assertThat(old.binder().anyBound()).as("the crash left the address bound").isTrue();
+    int changesBefore = old.binder().changes().size();
+
+    old.start(); // a pod restart: same node name, same host, well inside the old lease's TTL
+    cluster.awaitUntil(old.name + " removes the address it left behind", ELECTION,
+        () -> old.binder().changes().size() > changesBefore);
+    assertThat(old.binder().changes().get(changesBefore).kind()).as("the first thing a restarted agent does")
+        .isEqualTo(ObservedBinder.Change.Kind.UNBIND);
+
+    Node leader = cluster.awaitSoleLeader(ELECTION);
+    for (Node n : cluster.running()) {
+      if (n != leader) {
+        assertThat(n.snapshot().bound()).as(n + " is not leader").isFalse();
+      }
+    }
+    assertThat(cluster.unassigns()).isEmpty();
+  }
+
+  @Test
+  void aLeaderPutsTheFloatingIpBackWhenSomeoneMovesItBehindItsBack() throws Exception {
+    cluster.close();
+    cluster = new AgentCluster(etcd, dir, AgentCluster.Options.defaults().withVerifyInterval(Duration.ofSeconds(1)));
+    List<Node> nodes = cluster.start(2);
+    Node leader = cluster.awaitSoleLeader(ELECTION);
+    Node other = nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
+    int assignsBefore = cluster.assigns().size();
+
+    cluster.sim().assignDirectly(cluster.fipId(), other.serverId()); // e.g. someone clicked in the console
+    cluster.awaitUntil("the leader's verify notices the drift and re-assigns", ELECTION,
+        () -> cluster.assigns().size() > assignsBefore && leader.serverId() == cluster.fipServer()
+            && leader.state() == State.LEADING);
+
+    assertThat(cluster.assigns().subList(assignsBefore, cluster.assigns().size()))
+        .as("only the leader re-assigned").allSatisfy(c -> assertThat(c.serverId()).isEqualTo(leader.serverId()));
+    assertThat(other.state()).isEqualTo(State.CAMPAIGNING);
+    assertThat(other.snapshot().bound()).isFalse();
+  }
+
   private Node byServer(long serverId) {
     return cluster.nodes().stream().filter(n -> n.serverId() == serverId).findFirst()
         .orElseThrow(() -> new AssertionError("assign for unknown server " + serverId));
