@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What an operator sees when the configuration is wrong: {@code fipkeeper run} exits 2 with one line per problem
@@ -37,6 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BadConfigE2eTest {
+  private static final Logger log = LoggerFactory.getLogger(BadConfigE2eTest.class);
   private static final String TOKEN = "fk-e2e-badconfig-token-7f3a";
 
   @TempDir Path dir;
@@ -101,6 +104,7 @@ class BadConfigE2eTest {
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
 
     assertThat(e).as("start must fail").isNotNull();
+    log.info("start refused took={}ms message={}", took.toMillis(), e.getMessage());
     assertThat(e.getMessage()).doesNotContain("\n").doesNotContain(TOKEN).contains("floating IP");
     assertThat(took).as("fails fast instead of hanging").isLessThan(Duration.ofSeconds(30));
     assertThat(chain(e)).noneMatch(m -> m.contains(TOKEN));
@@ -116,6 +120,7 @@ class BadConfigE2eTest {
           AgentStartException.class);
 
       assertThat(e).as("start must fail").isNotNull();
+      log.info("start refused message={}", e.getMessage());
       assertThat(e.getMessage()).doesNotContain("\n").doesNotContain(TOKEN).containsIgnoringCase("401");
       assertThat(chain(e)).noneMatch(m -> m.contains(TOKEN));
       assertThat(sim.history()).as("nothing was assigned").isEmpty();

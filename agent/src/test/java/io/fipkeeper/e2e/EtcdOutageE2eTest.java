@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
@@ -125,5 +126,43 @@ class EtcdOutageE2eTest {
         }
       }
     }
+  }
+
+  @Test
+  void aLeaderShutDownWhileEtcdIsDownStopsWithinItsBoundAndLeavesTheIpAssigned() throws Exception {
+    cluster.start(2);
+    Node leader = cluster.awaitSoleLeader(Duration.ofSeconds(10));
+    etcd.stop();
+
+    long t0 = System.nanoTime();
+    leader.shutdown(); // resign and revoke cannot reach etcd: each must give up on its own timeout
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    log.info("shutdown without etcd measured took={}ms", took.toMillis());
+
+    assertThat(took).as("bounded by handoverTimeout %s plus the documented slack", HANDOVER)
+        .isLessThan(HANDOVER.plusSeconds(6));
+    assertThat(leader.lastSnapshot().state()).isEqualTo(State.STOPPED);
+    assertThat(leader.binder().anyBound()).as("a stopped agent leaves no address behind").isFalse();
+    assertThat(cluster.fipServer()).as("the IP stays where it was").isEqualTo(leader.serverId());
+    assertThat(cluster.unassigns()).isEmpty();
+  }
+
+  @Test
+  void anAgentStartedWhileEtcdIsDownWaitsAndLeadsOnceEtcdIsBack() throws Exception {
+    etcd.stop();
+    long t0 = System.nanoTime();
+    List<Node> nodes = cluster.start(1);
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    Node only = nodes.get(0);
+    assertThat(took).as("start does not wait for etcd").isLessThan(Duration.ofSeconds(10));
+    cluster.awaitUntil("/readyz names etcd while it is down", Duration.ofSeconds(10), () -> {
+      java.net.http.HttpResponse<String> r = Http.get(only.httpBase(), "/readyz");
+      return r.statusCode() == 503 && r.body().contains("etcd");
+    });
+    assertThat(only.state()).isNotIn(State.ACQUIRING, State.LEADING);
+    assertThat(cluster.assigns()).as("no assign without a lease").isEmpty();
+
+    etcd.start();
+    assertThat(cluster.awaitSoleLeader(Duration.ofSeconds(20))).isSameAs(only);
   }
 }

@@ -239,6 +239,34 @@ class FailoverE2eTest {
     assertThat(other.snapshot().bound()).isFalse();
   }
 
+  @Test
+  void whenEveryApiserverFailsNobodyLeadsTheIpStaysAndTheOldLeaderDropsTheAddressAfterTheHandoverBound()
+      throws Exception {
+    cluster.close();
+    Duration handover = Duration.ofSeconds(2);
+    cluster = new AgentCluster(etcd, dir, AgentCluster.Options.defaults().withHandoverTimeout(handover));
+    List<Node> nodes = cluster.start(2);
+    Node old = cluster.awaitSoleLeader(ELECTION);
+
+    // the candidates first: a candidate still healthy when the leader resigns rightly wins and takes the IP
+    List<Node> candidates = nodes.stream().filter(n -> n != old).toList();
+    candidates.forEach(n -> n.apiserver().setHealthy(false));
+    cluster.awaitUntil("the candidates withdraw", ELECTION,
+        () -> candidates.stream().allMatch(n -> n.state() == State.STANDBY));
+    old.apiserver().setHealthy(false);
+    cluster.awaitUntil("every agent in STANDBY and unbound (no next holder: the handover bound ends it)",
+        handover.plusSeconds(8), () -> nodes.stream().allMatch(n -> n.state() == State.STANDBY && !n.snapshot().bound()));
+    ObservedBinder.Change unbind = old.binder().changes().get(old.binder().changes().size() - 1);
+    assertThat(unbind.kind()).isEqualTo(ObservedBinder.Change.Kind.UNBIND);
+    assertThat(unbind.fipServer()).as("the IP still routed to the old leader: nobody took it").isEqualTo(old.serverId());
+    assertThat(cluster.fipServer()).isEqualTo(old.serverId());
+    assertThat(cluster.unassigns()).isEmpty();
+
+    nodes.forEach(n -> n.apiserver().setHealthy(true));
+    cluster.awaitSoleLeader(ELECTION);
+    assertThat(cluster.unassigns()).isEmpty();
+  }
+
   private Node byServer(long serverId) {
     return cluster.nodes().stream().filter(n -> n.serverId() == serverId).findFirst()
         .orElseThrow(() -> new AssertionError("assign for unknown server " + serverId));
