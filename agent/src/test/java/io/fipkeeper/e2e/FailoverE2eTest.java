@@ -267,6 +267,29 @@ class FailoverE2eTest {
     assertThat(cluster.unassigns()).isEmpty();
   }
 
+  @Test
+  void aRollingRestartKeepsTheIpRoutedToANodeThatHasTheAddressBoundAtEverySample() throws Exception {
+    List<Node> nodes = cluster.start(3);
+    cluster.awaitSoleLeader(ELECTION);
+    try (LeadershipTimeline timeline = new LeadershipTimeline(cluster)) {
+      for (Node n : nodes) { // a DaemonSet update: one pod after the other, each waiting for a settled cluster
+        assertThat(n.shutdown()).as(n + " stopped cleanly").isTrue();
+        cluster.awaitSoleLeader(ELECTION);
+        n.start();
+        cluster.awaitUntil(n + " back as a candidate", ELECTION, () -> n.state() == State.CAMPAIGNING);
+      }
+      timeline.close();
+
+      List<LeadershipTimeline.Round> rounds = timeline.rounds();
+      assertThat(rounds).as("sampled throughout").hasSizeGreaterThan(50);
+      assertThat(rounds).filteredOn(LeadershipTimeline.Round::fipStable)
+          .as("Hetzner always routed the IP to a node that had the address bound (zero-downtime handovers)")
+          .allSatisfy(r -> assertThat(r.boundServers()).as("at %s", r.at()).contains(r.fipServer()));
+      assertThat(timeline.maxSimultaneousLeaders()).isLessThanOrEqualTo(1);
+      assertThat(cluster.unassigns()).isEmpty();
+    }
+  }
+
   private Node byServer(long serverId) {
     return cluster.nodes().stream().filter(n -> n.serverId() == serverId).findFirst()
         .orElseThrow(() -> new AssertionError("assign for unknown server " + serverId));

@@ -5,9 +5,11 @@ import io.fipkeeper.leader.State;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -22,8 +24,13 @@ import java.util.concurrent.TimeUnit;
 final class LeadershipTimeline implements AutoCloseable {
   static final Set<State> ACTING = Set.of(State.ACQUIRING, State.LEADING);
 
-  /** One sampling round: every running node's snapshot by name, and Hetzner's answer. */
-  record Round(Instant at, Map<String, AgentSnapshot> agents, Long fipServer) {
+  /**
+   * One sampling round: every running node's snapshot by name, Hetzner's answer, and the servers whose node has the
+   * address bound (stopped and crashed nodes included: their binder outlives the agent). {@code fipStable} says
+   * Hetzner gave the same answer before and after the binders were read, so the two can be compared.
+   */
+  record Round(Instant at, Map<String, AgentSnapshot> agents, Long fipServer, Set<Long> boundServers,
+      boolean fipStable) {
     long leadingCount() {
       return agents.values().stream().filter(s -> s.state() == State.LEADING).count();
     }
@@ -54,7 +61,15 @@ final class LeadershipTimeline implements AutoCloseable {
           }
         }
       }
-      rounds.add(new Round(Instant.now(), agents, cluster.fipServer()));
+      Long fip = cluster.fipServer();
+      Set<Long> bound = new HashSet<>();
+      for (AgentCluster.Node n : cluster.nodes()) {
+        if (n.binder().anyBound()) {
+          bound.add(n.serverId());
+        }
+      }
+      Long fipAfter = cluster.fipServer();
+      rounds.add(new Round(Instant.now(), agents, fip, Set.copyOf(bound), Objects.equals(fip, fipAfter)));
     } catch (RuntimeException e) {
       // a sampler must never die silently mid-test: record nothing this round and try again
     }
