@@ -47,7 +47,7 @@ class HttpEndpointsE2eTest {
 
   @Test
   void statusAndMetricsTellTheLeaderFromTheStandbyAndCountTheTakeover() throws Exception {
-    List<Node> nodes = cluster.start(2);
+    List<Node> nodes = cluster.start(3);
     Node leader = cluster.awaitSoleLeader(ELECTION);
     Node standby = nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
     cluster.awaitUntil("standby names the leader", ELECTION,
@@ -81,6 +81,8 @@ class HttpEndpointsE2eTest {
     assertThat(ss.get("state").asText()).isEqualTo("CAMPAIGNING");
     assertThat(ss.get("leader").asText()).isEqualTo(leader.name);
     assertThat(ss.get("bound").asBoolean()).isFalse();
+    assertThat(ss.get("epoch").asLong()).as("a standby shows the published holder's epoch")
+        .isEqualTo(ls.get("epoch").asLong());
 
     String lm = metrics(leader);
     String sm = metrics(standby);
@@ -90,6 +92,25 @@ class HttpEndpointsE2eTest {
         .as("the leader measured its takeover").isGreaterThanOrEqualTo(1.0);
     assertThat(sample(sm, "fipkeeper_failover_duration_seconds_count").orElse(0))
         .as("the standby took nothing over").isZero();
+    assertThat(sample(lm, "fipkeeper_address_bound")).hasValue(1.0);
+    assertThat(sample(sm, "fipkeeper_address_bound")).hasValue(0.0);
+
+    assertThat(leader.shutdown()).isTrue();
+    Node next = cluster.awaitSoleLeader(ELECTION);
+    String nm = metrics(next);
+    assertThat(sample(nm, "fipkeeper_leader")).as("gauge on the node that took over").hasValue(1.0);
+    assertThat(sample(nm, "fipkeeper_failover_duration_seconds_count").orElse(0))
+        .as("the new leader measured its takeover").isGreaterThanOrEqualTo(1.0);
+    assertThat(sample(nm, "fipkeeper_failover_duration_seconds_sum").orElse(0))
+        .as("a takeover takes some time").isPositive();
+    JsonNode ns = status(next);
+    assertThat(ns.get("state").asText()).isEqualTo("LEADING");
+    assertThat(ns.get("epoch").asLong()).as("a new term").isGreaterThan(ls.get("epoch").asLong());
+    for (Node n : cluster.running()) {
+      if (n != next) {
+        assertThat(sample(metrics(n), "fipkeeper_leader")).as(n + " leader gauge").hasValue(0.0);
+      }
+    }
   }
 
   @Test
