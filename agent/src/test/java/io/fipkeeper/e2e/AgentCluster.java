@@ -205,6 +205,7 @@ final class AgentCluster implements AutoCloseable {
     /** The agent of the latest start, still set after a crash or shutdown. */
     private volatile Agent last;
     private volatile AgentConfig config;
+    private volatile String etcdEndpoint = etcd.endpoint();
 
     private Node(String name, AddressBinder binder) throws IOException {
       this.name = name;
@@ -215,6 +216,12 @@ final class AgentCluster implements AutoCloseable {
 
     long serverId() {
       return serverId;
+    }
+
+    /** Reach etcd through {@code proxy} from the next start on, so this node alone can be cut off. */
+    Node via(TcpProxy proxy) {
+      etcdEndpoint = proxy.endpoint();
+      return this;
     }
 
     FakeApiserver apiserver() {
@@ -274,7 +281,7 @@ final class AgentCluster implements AutoCloseable {
           "  actionPollInterval: 100ms",
           "  verifyInterval: " + options.verifyInterval().toMillis() + "ms",
           "etcd:",
-          "  endpoints: [" + etcd.endpoint() + "]",
+          "  endpoints: [" + etcdEndpoint + "]",
           "  prefix: " + prefix,
           "  leaseTtl: 2s",
           "  dialTimeout: 1s",

@@ -165,4 +165,61 @@ class EtcdOutageE2eTest {
     etcd.start();
     assertThat(cluster.awaitSoleLeader(Duration.ofSeconds(20))).isSameAs(only);
   }
+
+  @Test
+  void aLeaderCutOffFromEtcdAloneStopsActingBeforeTheNextLeaderAssigns() throws Exception {
+    try (TcpProxy proxy = new TcpProxy(etcd.clientPort())) {
+      Node old = cluster.node("cp-cut").via(proxy).start();
+      assertThat(cluster.awaitSoleLeader(Duration.ofSeconds(10))).isSameAs(old);
+      cluster.start(2);
+      cluster.awaitUntil("two candidates queued behind " + old.name, Duration.ofSeconds(10),
+          () -> cluster.running().stream().filter(n -> n != old).allMatch(n -> n.state() == State.CAMPAIGNING));
+
+      try (LeadershipTimeline timeline = new LeadershipTimeline(cluster)) {
+        int assignsBefore = cluster.assigns().size();
+        Instant cut = Instant.now();
+        proxy.blackhole();
+        cluster.awaitUntil(old.name + " stops leading once cut off", Duration.ofSeconds(5),
+            () -> old.state() != State.LEADING);
+        Node next = cluster.awaitSoleLeader(Duration.ofSeconds(15));
+        cluster.awaitUntil(old.name + " drops the address once its handover bound has passed", HANDOVER.plusSeconds(5),
+            () -> !old.snapshot().bound());
+        timeline.close();
+
+        assertThat(next).isNotSameAs(old);
+        RecordedCall takeover = cluster.assigns().subList(assignsBefore, cluster.assigns().size()).stream()
+            .filter(c -> c.serverId() == next.serverId()).findFirst()
+            .orElseThrow(() -> new AssertionError("no assign by " + next));
+        Instant stoppedActing = timeline.rounds().stream()
+            .filter(r -> r.at().isAfter(cut) && r.agents().containsKey(old.name)
+                && !LeadershipTimeline.ACTING.contains(r.agents().get(old.name).state()))
+            .map(LeadershipTimeline.Round::at).findFirst()
+            .orElseThrow(() -> new AssertionError(old + " never stopped acting: " + timeline.statesOf(old.name)));
+        log.info("partition measured stopped_acting_after={}ms next_assign_after={}ms",
+            Duration.between(cut, stoppedActing).toMillis(), Duration.between(cut, takeover.time()).toMillis());
+        assertThat(stoppedActing).as("the cut-off leader stepped down locally before the next leader's assign")
+            .isBefore(takeover.time());
+        assertThat(timeline.statesOf(old.name)).containsSubsequence(State.LEADING, State.SUSPENDED);
+        assertThat(cluster.assigns().subList(assignsBefore, cluster.assigns().size()))
+            .as("the cut-off leader never assigned again").noneMatch(c -> c.serverId() == old.serverId());
+        assertThat(timeline.maxSimultaneousLeaders()).as("never two leaders").isLessThanOrEqualTo(1);
+        assertThat(cluster.unassigns()).isEmpty();
+      }
+
+      Instant readyzFrom = Instant.now();
+      cluster.awaitUntil(old.name + " /readyz reports etcd while it is cut off", Duration.ofSeconds(15), () -> {
+        java.net.http.HttpResponse<String> r = Http.get(old.httpBase(), "/readyz");
+        return r.statusCode() == 503 && r.body().contains("etcd");
+      });
+      log.info("partition readyz turned 503 after={}ms (state={})",
+          Duration.between(readyzFrom, Instant.now()).toMillis(), old.state());
+
+      proxy.restore();
+      Node leader = cluster.leaders().get(0);
+      cluster.awaitUntil(old.name + " back as a candidate naming " + leader.name + " once it reaches etcd again",
+          Duration.ofSeconds(15), () -> old.state() == State.CAMPAIGNING && leader.name.equals(old.snapshot().leader())
+              && Http.get(old.httpBase(), "/readyz").statusCode() == 200);
+      assertThat(cluster.leaders()).containsExactly(leader);
+    }
+  }
 }
