@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EtcdOutageE2eTest {
   private static final Logger log = LoggerFactory.getLogger(EtcdOutageE2eTest.class);
-  private static final Duration HANDOVER = Duration.ofSeconds(3);
+  private static final Duration HANDOVER = Duration.ofSeconds(2);
 
   @RegisterExtension static final EtcdExtension etcd = new EtcdExtension();
 
