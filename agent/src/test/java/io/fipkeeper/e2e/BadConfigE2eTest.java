@@ -111,6 +111,26 @@ class BadConfigE2eTest {
   }
 
   @Test
+  void startFailsWithOneLineNamingTheSettingWhenTheMetadataServiceIsUnreachable() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    try (HcloudSimulator sim = HcloudSimulator.builder().port(0).token("default", TOKEN).build().start()) {
+      config(sim.apiUrl().toString(), TOKEN, "auto"); // writes agent.yaml: the server id comes from metadata
+      AgentConfig config = ConfigLoader.load(Optional.of(dir.resolve("agent.yaml")), Map.of("HCLOUD_TOKEN", TOKEN,
+          "HCLOUD_METADATA_URL", "http://127.0.0.1:" + closedPort + "/hetzner/v1/metadata"), Map.of());
+
+      AgentStartException e = catchThrowableOfType(() -> Agent.start(config, Optional.empty()),
+          AgentStartException.class);
+
+      assertThat(e).as("start must fail").isNotNull();
+      log.info("start refused message={}", e.getMessage());
+      assertThat(e.getMessage()).doesNotContain("\n").doesNotContain(TOKEN).contains("metadata", "hcloud.serverId");
+    }
+  }
+
+  @Test
   void startFailsWithOneSecretFreeLineWhenTheTokenIsWrong() throws Exception {
     try (HcloudSimulator sim = HcloudSimulator.builder().port(0).token("default", "the-right-one").build().start()) {
       sim.createFloatingIp("k8s-api", "203.0.113.10", Map.of());
@@ -128,13 +148,17 @@ class BadConfigE2eTest {
   }
 
   private AgentConfig config(String endpoint, String token) throws Exception {
+    return config(endpoint, token, "1");
+  }
+
+  private AgentConfig config(String endpoint, String token, String serverId) throws Exception {
     Path file = dir.resolve("agent.yaml");
     Files.writeString(file, String.join("\n",
         "node: cp-1",
         "floatingIp: {name: k8s-api}",
         "hcloud:",
         "  endpoint: " + endpoint,
-        "  serverId: 1",
+        "  serverId: " + serverId,
         "  requestTimeout: 1s",
         "etcd: {endpoints: [http://127.0.0.1:1]}",
         "binder: recording",
