@@ -3,7 +3,11 @@ package io.fipkeeper.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fipkeeper.e2e.AgentCluster.Node;
+import io.fipkeeper.hcloudsim.Endpoint;
+import io.fipkeeper.hcloudsim.Fault;
+import io.fipkeeper.hcloudsim.FaultRule;
 import io.fipkeeper.hcloudsim.RecordedCall;
+import io.fipkeeper.hcloudsim.RecordedRequest;
 import io.fipkeeper.leader.State;
 import io.fipkeeper.testing.EtcdExtension;
 import java.nio.file.Path;
@@ -286,6 +290,42 @@ class FailoverE2eTest {
           .as("Hetzner always routed the IP to a node that had the address bound (zero-downtime handovers)")
           .allSatisfy(r -> assertThat(r.boundServers()).as("at %s", r.at()).contains(r.fipServer()));
       assertThat(timeline.maxSimultaneousLeaders()).isLessThanOrEqualTo(1);
+      assertThat(cluster.unassigns()).isEmpty();
+    }
+  }
+
+  @Test
+  void aTakeoverThroughRepeated503sBacksOffAndLeavesTheIpWhereItIsUntilItSucceeds() throws Exception {
+    List<Node> nodes = cluster.start(2);
+    Node old = cluster.awaitSoleLeader(ELECTION);
+    Node next = nodes.stream().filter(n -> n != old).findFirst().orElseThrow();
+    int failures = 2;
+    cluster.sim().inject(FaultRule.next(Fault.UNAVAILABLE_503, Endpoint.ASSIGN, failures));
+
+    try (LeadershipTimeline timeline = new LeadershipTimeline(cluster)) {
+      Instant from = Instant.now();
+      old.shutdown();
+      assertThat(cluster.awaitSoleLeader(Duration.ofSeconds(30))).isSameAs(next);
+      timeline.close();
+
+      List<Instant> attempts = cluster.sim().requests().stream()
+          .filter(r -> r.time().isAfter(from) && r.endpoint() == Endpoint.ASSIGN).map(RecordedRequest::time).toList();
+      List<RecordedRequest> all = cluster.sim().requests().stream().filter(r -> r.time().isAfter(from)).toList();
+      log.info("takeover through 503s measured assign_attempts={} requests={} took={}ms", attempts.size(), all.size(),
+          Duration.between(from, Instant.now()).toMillis());
+      assertThat(attempts).as("refused twice, then accepted").hasSize(failures + 1);
+      for (int i = 1; i < attempts.size(); i++) {
+        assertThat(Duration.between(attempts.get(i - 1), attempts.get(i)))
+            .as("backoff between assign attempts %d and %d", i, i + 1).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+      }
+      assertThat(all.size()).as("no tight polling loop: %s", all.stream().map(RecordedRequest::endpoint).toList())
+          .isLessThanOrEqualTo(20);
+      assertThat(timeline.rounds()).filteredOn(r -> r.at().isAfter(from) && r.at().isBefore(attempts.get(failures)))
+          .as("until the accepted assign, the IP stayed on the old server and the new node did not claim LEADING")
+          .allSatisfy(r -> {
+            assertThat(r.fipServer()).isEqualTo(old.serverId());
+            assertThat(r.agents().get(next.name).state()).isNotEqualTo(State.LEADING);
+          });
       assertThat(cluster.unassigns()).isEmpty();
     }
   }
