@@ -25,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Three real agents, real etcd, the Hetzner simulator: election, crash failover, graceful handover and stepping
- * down on an unhealthy apiserver, each checked against what Hetzner saw (the simulator's POST history) and what
- * each node did with the address.
+ * Real agents, real etcd, the Hetzner simulator: election, crash failover, graceful handover, stepping down on an
+ * unhealthy apiserver, a restart right after a crash, drift repair, a rolling restart and a takeover through 503s,
+ * each checked against what Hetzner saw (the simulator's history) and what each node did with the address.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FailoverE2eTest {
