@@ -2,11 +2,11 @@ package io.fipkeeper;
 
 import io.fipkeeper.Agent.AgentStartException;
 import io.fipkeeper.config.AgentConfig;
-import io.fipkeeper.config.FloatingIpRef;
 import io.fipkeeper.etcd.EtcdElection;
 import io.fipkeeper.etcd.EtcdSettings;
 import io.fipkeeper.hcloud.ApiToken;
 import io.fipkeeper.hcloud.FloatingIpAssigner;
+import io.fipkeeper.hcloud.FloatingIpRef;
 import io.fipkeeper.hcloud.HcloudClient;
 import io.fipkeeper.hcloud.HcloudException;
 import io.fipkeeper.hcloud.MetadataClient;
@@ -102,7 +102,7 @@ final class AgentParts implements AutoCloseable {
   }
 
   private static FloatingIpAssigner assigner(Hcloud hcloud, AgentConfig config, FloatingIpRef ref, long serverId) {
-    return new FloatingIpAssigner(hcloud.client(), hcloudRef(ref), serverId, config.hcloud().actionPollInterval(),
+    return new FloatingIpAssigner(hcloud.client(), ref, serverId, config.hcloud().actionPollInterval(),
         config.hcloud().actionTimeout());
   }
 
@@ -128,7 +128,7 @@ final class AgentParts implements AutoCloseable {
     try {
       return takeover.fetch().bindAddress();
     } catch (TakeoverException e) {
-      throw new AgentStartException("cannot look up the floating IP (" + ref.describe() + "): " + e.getMessage(), e);
+      throw new AgentStartException("cannot look up the floating IP (" + ref + "): " + e.getMessage(), e);
     }
   }
 
@@ -142,17 +142,6 @@ final class AgentParts implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       throw new AgentStartException("cannot use interface \"" + config.interfaceName() + "\": " + oneLine(e), e);
     }
-  }
-
-  static io.fipkeeper.hcloud.FloatingIpRef hcloudRef(FloatingIpRef ref) {
-    if (ref instanceof FloatingIpRef.Id id) {
-      return io.fipkeeper.hcloud.FloatingIpRef.byId(id.id());
-    } else if (ref instanceof FloatingIpRef.Name name) {
-      return io.fipkeeper.hcloud.FloatingIpRef.byName(name.name());
-    } else if (ref instanceof FloatingIpRef.Selector selector) {
-      return io.fipkeeper.hcloud.FloatingIpRef.bySelector(selector.labelSelector());
-    }
-    throw new IllegalStateException("unknown floating IP reference " + ref);
   }
 
   static EtcdSettings etcdSettings(io.fipkeeper.config.EtcdSettings etcd) {
@@ -248,9 +237,9 @@ final class AgentParts implements AutoCloseable {
 
     String resolveAddress(FloatingIpRef ref) throws AgentStartException {
       try {
-        return FloatingIpAssigner.lookup(client, hcloudRef(ref)).bindAddress();
+        return FloatingIpAssigner.lookup(client, ref).bindAddress();
       } catch (TakeoverException e) {
-        throw new AgentStartException("cannot look up the floating IP (" + ref.describe() + "): " + e.getMessage(), e);
+        throw new AgentStartException("cannot look up the floating IP (" + ref + "): " + e.getMessage(), e);
       }
     }
 
