@@ -38,7 +38,7 @@ started=$(date +%s)
 
 if [ "${SKIP_CHAOS:-0}" = 1 ]; then
   echo "bench.sh: chaos suite skipped (SKIP_CHAOS=1)"
-elif "${bench[@]}" chaos --help >/dev/null 2>&1; then
+elif "${bench[@]}" --help | grep -qE '^ +chaos( |$)'; then
   "${bench[@]}" chaos --out "$results/chaos.json" || status=$?
 else
   echo "bench.sh: this build has no chaos subcommand; chaos suite skipped"

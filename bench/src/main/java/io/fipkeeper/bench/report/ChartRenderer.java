@@ -19,11 +19,14 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.renderer.category.BoxAndWhiskerRenderer;
+import org.jfree.chart.renderer.category.ScatterRenderer;
 import org.jfree.data.statistics.DefaultBoxAndWhiskerCategoryDataset;
+import org.jfree.data.statistics.DefaultMultiValueCategoryDataset;
 
 /**
  * A box-and-whisker PNG of recovery times (seconds from the signal or fault until the new holder serves), one
- * horizontal band per scenario and action time, one box per tool. Rendered headless.
+ * horizontal band per scenario and action time, one box per tool, every trial drawn as a dot over its box.
+ * Rendered headless.
  */
 public final class ChartRenderer {
   private static final Color[] TOOL_COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c)};
@@ -44,7 +47,11 @@ public final class ChartRenderer {
   /** Writes the chart of every measurement with a recovery time to {@code png}, {@code width}×{@code height}. */
   public static void render(List<Measurement> ms, String title, Path png, int width, int height) {
     DefaultBoxAndWhiskerCategoryDataset data = new DefaultBoxAndWhiskerCategoryDataset();
-    group(ms).forEach((category, byTool) -> byTool.forEach((tool, values) -> data.add(values, tool, category)));
+    DefaultMultiValueCategoryDataset points = new DefaultMultiValueCategoryDataset();
+    group(ms).forEach((category, byTool) -> byTool.forEach((tool, values) -> {
+      data.add(values, tool, category);
+      points.add(values, tool, category);
+    }));
     CategoryAxis categories = new CategoryAxis(null);
     categories.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     categories.setMaximumCategoryLabelWidthRatio(0.4f);
@@ -59,6 +66,17 @@ public final class ChartRenderer {
       boxes.setSeriesPaint(i, TOOL_COLORS[i % TOOL_COLORS.length]);
     }
     CategoryPlot plot = new CategoryPlot(data, categories, seconds, boxes);
+    // every trial as a dot over its box, so small samples and single outliers stay visible
+    ScatterRenderer dots = new ScatterRenderer();
+    dots.setUseOutlinePaint(true);
+    dots.setDefaultOutlinePaint(Color.DARK_GRAY);
+    for (int i = 0; i < points.getRowCount(); i++) {
+      dots.setSeriesPaint(i, TOOL_COLORS[i % TOOL_COLORS.length].brighter());
+      dots.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-3, -3, 6, 6));
+      dots.setSeriesVisibleInLegend(i, false);
+    }
+    plot.setDataset(1, points);
+    plot.setRenderer(1, dots);
     plot.setOrientation(PlotOrientation.HORIZONTAL);
     plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_LEFT);
     plot.setBackgroundPaint(Color.WHITE);

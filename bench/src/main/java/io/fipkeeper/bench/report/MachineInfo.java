@@ -29,7 +29,8 @@ public record MachineInfo(int cores, double memGiB, String kernel, String java) 
   }
 
   public String describe() {
-    return String.format(Locale.ROOT, "%d cores, %.1f GiB memory, Linux %s, %s", cores, memGiB, kernel, java);
+    String k = kernel.startsWith("Linux") ? kernel : "Linux " + kernel;
+    return String.format(Locale.ROOT, "%d cores, %.1f GiB memory, %s, %s", cores, memGiB, k, java);
   }
 
   private static double totalMemGiB() {

@@ -91,7 +91,8 @@ public final class ReportWriter implements Callable<Integer> {
     b.append("| results | command | started | duration | machine |\n|---|---|---|---:|---|\n");
     for (ResultsFile f : files) {
       b.append("| ").append(f.kind()).append(" (`").append(f.path().getFileName()).append("`) | `")
-          .append(f.settings().path("command").asText("?")).append("` | ").append(f.startedAt()).append(" | ")
+          .append(f.settings().path("command").asText("java -jar bench/target/fipkeeper-bench.jar " + f.kind()))
+          .append("` | ").append(f.startedAt()).append(" | ")
           .append(f.raw().path("durationSeconds").isNumber() ? minutes(f.raw().path("durationSeconds").asLong()) : "–")
           .append(" | ").append(f.machine().describe()).append(" |\n");
     }
@@ -131,12 +132,19 @@ public final class ReportWriter implements Callable<Integer> {
     }
     if (chartLink != null) {
       b.append("![failover time distributions](").append(chartLink).append(")\n\n");
-      b.append("Boxes span the 25th–75th percentile with the median as a line; whiskers reach the furthest value ")
-          .append("within 1.5 × the box height, dots beyond them are single trials.\n\n");
+      b.append("Each dot is one trial. Boxes span the 25th–75th percentile with the median as a line; whiskers ")
+          .append("reach the furthest trial within 1.5 × the box width.\n\n");
     }
     for (ResultsFile f : files) {
       if (f.kind().equals("failover")) {
         b.append(SteadySection.render(f));
+      }
+    }
+    for (ResultsFile f : files) {
+      if (!f.kind().equals("failover") && f.requestsPerHour().isPresent()) {
+        b.append("Steady-state Hetzner requests measured by the ").append(f.kind()).append(" run: ")
+            .append(Targets.fmt(f.requestsPerHour().get())).append(" per hour over ")
+            .append(f.steadyState().path("windowSeconds").asLong()).append(" s.\n\n");
       }
     }
     b.append("""
@@ -147,7 +155,9 @@ public final class ReportWriter implements Callable<Integer> {
         values is the value at rank ceil(p/100 · n), always a measured value, so with 20 trials p99 is rank 20,
         the maximum. Action time is how long the simulator takes to complete an assign action (real Hetzner:
         typically 1–3 s), so recovery minus action time is what fipkeeper itself spends: lease expiry on a crash,
-        a resign on a graceful stop, plus election, fence and bind. Violations count broken correctness rules
+        a resign on a graceful stop, plus election, fence and bind; with a non-zero action time it also includes
+        up to one action poll interval (`actionPollInterval`, 200 ms in the testbed, 500 ms by default) between
+        the action completing and the agent seeing it. Violations count broken correctness rules
         seen during a trial (two LEADING agents in one poll, the IP unassigned at Hetzner, a stopped or restarted
         agent keeping the address bound, no takeover within 30 s); a fast failover with violations is not a pass.
 
