@@ -150,8 +150,10 @@ public final class FailoverBenchmark implements Callable<Integer> {
           results.steadyState(steadyState(bed));
         } catch (TestbedException e) {
           // the simulator went away mid-window: the memory reading below is still worth having
-          results.error("steady state: " + e.getMessage());
-          say("error: steady state: " + e.getMessage());
+          String sim = bed.sim().process().waitFor(Duration.ZERO)
+              .map(code -> "simulator process exited with code " + code).orElse("simulator process still running");
+          results.error("steady state: " + e.getMessage() + " (" + sim + ")");
+          say("error: steady state: " + e.getMessage() + " (" + sim + ")");
         }
         List<ProcMemory> mem = new ArrayList<>();
         for (AgentProcess a : bed.agents()) {
