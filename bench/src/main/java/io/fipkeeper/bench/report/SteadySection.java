@@ -18,6 +18,13 @@ final class SteadySection {
               + "including it). By endpoint: %s.%n",
           Targets.fmt(s.path("hcloudRequestsPerHour").asDouble()), s.path("apiRequests").asLong(),
           s.path("windowSeconds").asLong(), s.path("allRequestsIncludingMetadata").asLong(), endpoints(s)));
+      long assigns = s.path("byEndpoint").path("ASSIGN").asLong(0);
+      if (assigns > 0) {
+        // a settled leader only verifies (one GET per verify interval); an assign means the leader changed
+        b.append(String.format(Locale.ROOT, "  The window was not quiet: %d assign%s means the leadership changed "
+            + "during it (see the agent logs of the run), and that takeover's requests are in the count.%n",
+            assigns, assigns == 1 ? "" : "s"));
+      }
     }
     List<Double> rss = f.rssMiB();
     if (!rss.isEmpty()) {
