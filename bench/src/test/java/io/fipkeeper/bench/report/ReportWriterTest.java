@@ -28,8 +28,9 @@ class ReportWriterTest {
     }
     measurement(ms, "fipkeeper", "graceful", 1, 0, 250, 0, List.of());
     measurement(ms, "fipkeeper", "graceful", 2, 0, 400, 0, List.of("two agents reported LEADING in the same poll"));
-    failover.putObject("steadyState").put("hcloudRequestsPerHour", 72.0).put("windowSeconds", 300)
+    ObjectNode steady = failover.putObject("steadyState").put("hcloudRequestsPerHour", 72.0).put("windowSeconds", 300)
         .put("apiRequests", 6).put("allRequestsIncludingMetadata", 9);
+    steady.putObject("byEndpoint").put("GET_FLOATING_IP", 5).put("ASSIGN", 1);
     failover.putArray("rssMiB").add(80.5).add(90.0).add(85.0);
     ArrayNode ready = failover.putArray("startToReadyMs");
     for (long v : new long[] {900, 1100, 1000, 3000}) {
@@ -56,6 +57,8 @@ class ReportWriterTest {
     assertThat(text).contains("| agent RSS after steady state (max of agents) | 90 MiB | ≤ 96 MiB | PASS |");
     assertThat(text).contains("| start to ready p99 (n=4) | 3000 ms | ≤ 2000 ms | **MISS** |");
     assertThat(text).contains("| leader-sigkill | 1000 ms | 3000 ms / 3000 ms | 5000 ms / 5000 ms |");
+    assertThat(text).contains("By endpoint: GET_FLOATING_IP 5, ASSIGN 1.")
+        .contains("The window was not quiet: 1 assign means the leadership changed");
     assertThat(text).contains("Generated 2026-11-25T17:00:00Z").contains("4 cores").contains("nearest-rank");
     assertThat(text).contains("![failover time distributions](benchmarks/failover.png)");
     assertThat(ImageIO.read(dir.resolve("docs/benchmarks/failover.png").toFile())).isNotNull();
