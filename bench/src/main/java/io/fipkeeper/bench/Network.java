@@ -10,9 +10,15 @@ import java.util.List;
  *   fk{r}-n{i}  eth0 198.51.100.{10+i}/24, default via .1     (one per node: etcd member, agent)
  *   fk{r}-rt    bridge fkbr{r} 198.51.100.1/24 (the switch) + router, forwards; holds the
  *               floating-IP host route 203.0.113.10/32 via the assigned node (blackhole when unassigned)
- *               cl0 192.0.2.1/28 to the client, mg0 192.0.2.17/28 to the host
+ *               cl0 192.0.2.1/28 to the client, mg0 198.51.100.253/32 (point-to-point) to the host
  *   fk{r}-cl    eth0 192.0.2.2/28, default via 192.0.2.1       (the outside client that probes the floating IP)
- *   root ns     fk{r}mg 192.0.2.18/28 with routes to 198.51.100.0/24 and 203.0.113.0/24 via the router
+ *   root ns     fk{r}mg 198.51.100.254/32 peer .253, with /32 host routes only: the gateway (simulator), each
+ *               node and the floating IP, via the router
+ *
+ * The host side uses /32 routes and nothing broader on purpose: a machine may itself live in documentation
+ * ranges (this one's LAN is 192.0.2.0/24 and its package proxy sits in 203.0.113.0/24), and a /24 route into the
+ * testbed would cut it off from them while a test runs. The client namespace's 192.0.2.0/28 exists only inside the
+ * router and client namespaces.
  * </pre>
  * The floating IP reaches a node only through the router's host route, as at Hetzner, so a stale or missing
  * route is a real outage seen from the client. Deleting the namespaces removes every interface.
@@ -20,10 +26,11 @@ import java.util.List;
 public final class Network implements AutoCloseable {
   public static final String NODE_SUBNET = "198.51.100.0/24";
   public static final String GATEWAY = "198.51.100.1";
-  public static final String HARNESS_ADDRESS = "192.0.2.18";
+  public static final String HARNESS_ADDRESS = "198.51.100.254";
+  /** The router's end of the host link (point-to-point with {@link #HARNESS_ADDRESS}). */
+  static final String ROUTER_HOST_LINK_ADDRESS = "198.51.100.253";
   public static final String CLIENT_ADDRESS = "192.0.2.2";
   public static final String FLOATING_IP = "203.0.113.10";
-  static final String FLOATING_SUBNET = "203.0.113.0/24";
 
   private final int run;
   private final Netns router;
@@ -95,16 +102,19 @@ public final class Network implements AutoCloseable {
         node.ip("addr", "add", nodeAddress(i) + "/24", "dev", "eth0");
         node.ip("link", "set", "eth0", "up");
         node.ip("route", "add", "default", "via", GATEWAY);
+        // the harness address sits inside the node subnet but behind the router, not on the bridge
+        node.ip("route", "add", HARNESS_ADDRESS + "/32", "via", GATEWAY);
       }
 
       String mg = mgmtLink(run);
       Command.run("ip", "link", "add", mg, "type", "veth", "peer", "name", "mg0", "netns", router.name());
-      router.ip("addr", "add", "192.0.2.17/28", "dev", "mg0");
+      router.ip("addr", "add", ROUTER_HOST_LINK_ADDRESS + "/32", "peer", HARNESS_ADDRESS + "/32", "dev", "mg0");
       router.ip("link", "set", "mg0", "up");
-      Command.run("ip", "addr", "add", HARNESS_ADDRESS + "/28", "dev", mg);
+      Command.run("ip", "addr", "add", HARNESS_ADDRESS + "/32", "peer", ROUTER_HOST_LINK_ADDRESS + "/32", "dev", mg);
       Command.run("ip", "link", "set", mg, "up");
-      Command.run("ip", "route", "add", NODE_SUBNET, "via", "192.0.2.17", "dev", mg);
-      Command.run("ip", "route", "add", FLOATING_SUBNET, "via", "192.0.2.17", "dev", mg);
+      for (String target : hostRouteTargets(nodeCount)) {
+        Command.run("ip", "route", "add", target + "/32", "via", ROUTER_HOST_LINK_ADDRESS, "dev", mg);
+      }
       Network network = new Network(run, router, client, nodes);
       network.verifyHostRoutes();
       return network;
@@ -188,13 +198,24 @@ public final class Network implements AutoCloseable {
    * harness traffic must never leave this machine.
    */
   private static void refuseForeignRoutes(int run) {
-    for (String subnet : List.of(NODE_SUBNET, FLOATING_SUBNET)) {
-      String existing = Command.run("ip", "route", "show", subnet).strip();
+    for (String target : hostRouteTargets(9)) {
+      String existing = Command.run("ip", "route", "show", target + "/32").strip();
       if (!existing.isEmpty()) {
-        throw new TestbedException("host already routes " + subnet + " (" + existing
+        throw new TestbedException("host already routes " + target + " (" + existing
             + "); another testbed is running or left a route behind: remove it or stop that run");
       }
     }
+  }
+
+  /** The only addresses the host routes into the testbed: the gateway (simulator), the nodes, the floating IP. */
+  static List<String> hostRouteTargets(int nodeCount) {
+    List<String> targets = new ArrayList<>();
+    targets.add(GATEWAY);
+    for (int i = 1; i <= nodeCount; i++) {
+      targets.add(nodeAddress(i));
+    }
+    targets.add(FLOATING_IP);
+    return targets;
   }
 
   private void verifyHostRoutes() {

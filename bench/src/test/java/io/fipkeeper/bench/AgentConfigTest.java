@@ -11,7 +11,7 @@ class AgentConfigTest {
   private final AgentConfig config = new AgentConfig(
       "cp-2", "k8s-api", "http://198.51.100.1:8080/v1", "http://198.51.100.1:8080/metadata/2/hetzner/v1/metadata",
       List.of("http://198.51.100.11:2379", "http://198.51.100.12:2379"), Duration.ofSeconds(3), "eth0", "ip",
-      "http://192.0.2.18:16445/readyz", "0.0.0.0:9847", Duration.ofMillis(200), "debug");
+      "http://198.51.100.254:16445/readyz", "0.0.0.0:9847", Duration.ofMillis(200), "debug");
 
   @Test
   void rendersEveryTestbedSettingUnderItsDocumentedKey() {
@@ -25,7 +25,7 @@ class AgentConfigTest {
         .contains("  leaseTtl: \"3s\"")
         .contains("interface: \"eth0\"")
         .contains("binder: \"ip\"")
-        .contains("  url: \"http://192.0.2.18:16445/readyz\"")
+        .contains("  url: \"http://198.51.100.254:16445/readyz\"")
         .contains("http:\n  listen: \"0.0.0.0:9847\"")
         .contains("  actionPollInterval: \"200ms\"")
         .contains("log:\n  level: \"debug\"");

@@ -32,7 +32,22 @@ class NetworkTest {
     }
     assertThat(Netns.list()).noneMatch(n -> n.startsWith("fk91-"));
     assertThat(Command.run("ip", "-o", "link", "show")).doesNotContain("fk91mg");
-    assertThat(Command.run("ip", "route", "show", Network.NODE_SUBNET)).isBlank();
+    for (String target : Network.hostRouteTargets(2)) {
+      assertThat(Command.run("ip", "route", "show", target + "/32")).as("host route to " + target).isBlank();
+    }
+  }
+
+  @Test
+  void theHostRoutesOnlySingleTestbedAddressesSoTheMachinesOwnNetworksStayReachable() {
+    try (Network net = Network.create(RUN, 2)) {
+      String routes = Command.run("ip", "route", "show", "dev", "fk91mg");
+      assertThat(routes.lines().map(String::strip).filter(l -> !l.isEmpty()))
+          .as("every host route into the testbed is a single address")
+          .allSatisfy(line -> assertThat(line.split(" ")[0]).matches("[0-9.]+"));
+      // an address in the same /24 as the floating IP but not ours must not be routed into the testbed
+      assertThat(Command.run("ip", "route", "get", "203.0.113.80")).doesNotContain("fk91mg");
+      assertThat(Command.run("ip", "route", "get", "198.51.100.200")).doesNotContain("fk91mg");
+    }
   }
 
   @Test
