@@ -45,7 +45,9 @@ RUN printf '%s\n' \
 # no ambient capabilities for non-root users, and no_new_privs from allowPrivilegeEscalation=false ignores file
 # capabilities). The chart drops every other capability, forbids escalation and mounts the root read-only.
 USER 0:0
-ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xss512k -XX:MaxRAMPercentage=40 -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError"
+# The same flags as the chart's jvmOptions (measured in docs/benchmarks.md); one malloc arena saves resident memory.
+ENV JAVA_TOOL_OPTIONS="-Xms8m -Xmx32m -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5 -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -XX:+ExitOnOutOfMemoryError" \
+    MALLOC_ARENA_MAX=1
 EXPOSE 9847
 ENTRYPOINT ["/usr/local/bin/fipkeeper"]
 CMD ["run", "--config", "/etc/fipkeeper/config.yaml"]

@@ -117,16 +117,16 @@ class DaemonSetTemplateTest {
     JsonNode jvm = byName(container.path("env"), "JAVA_TOOL_OPTIONS");
 
     assertThat(nodeName.path("valueFrom").path("fieldRef").path("fieldPath").asText()).isEqualTo("spec.nodeName");
-    assertThat(jvm.path("value").asText()).contains("-XX:+UseSerialGC", "-Xss512k", "-XX:MaxRAMPercentage=");
+    assertThat(jvm.path("value").asText()).contains("-XX:+UseSerialGC", "-Xss512k", "-Xmx32m", "-XX:+ExitOnOutOfMemoryError");
   }
 
   @Test
   void requestsTheMeasuredMemoryAndLimitsItWithHeadroom() {
     JsonNode resources = container.path("resources");
 
-    assertThat(resources.path("requests").path("memory").asText()).isEqualTo("96Mi");
+    assertThat(resources.path("requests").path("memory").asText()).isEqualTo("112Mi");
     assertThat(resources.path("requests").path("cpu").asText()).isEqualTo("20m");
-    assertThat(resources.path("limits").path("memory").asText()).isEqualTo("160Mi");
+    assertThat(resources.path("limits").path("memory").asText()).isEqualTo("192Mi");
   }
 
   @Test

@@ -121,8 +121,8 @@ public final class ReportWriter implements Callable<Integer> {
     List<Measurement> all = new ArrayList<>();
     files.forEach(f -> all.addAll(f.measurements()));
     b.append("## Failover times\n\n");
-    b.append("Recovery: from the signal (or the injected fault) until another agent's `/status` is `LEADING` with the ")
-        .append("address bound **and** the simulator has the floating IP on that agent's server. Client outage: the ")
+    b.append("Recovery: from the signal (or the injected fault) until another node has the address bound **and** the ")
+        .append("simulator has the floating IP on that node's server (assigned and bound: traffic flows). Client outage: the ")
         .append("gap between the first failed and the next answered probe of the floating IP from the outside ")
         .append("client namespace (0 ms = no probe failed). Percentiles are nearest-rank (see below).\n\n");
     b.append(ReportTables.perGroup(all)).append('\n');
