@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "fipkeeper-bench", mixinStandardHelpOptions = true,
     description = "Runs fipkeeper agents against real etcd and the Hetzner simulator on emulated hosts.",
-    subcommands = {Demo.class})
+    subcommands = {Demo.class, io.fipkeeper.bench.chaos.ChaosCommand.class})
 public final class BenchMain implements Runnable {
   @Spec
   CommandSpec spec;
