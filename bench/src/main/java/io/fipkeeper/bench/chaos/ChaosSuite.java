@@ -81,7 +81,7 @@ public final class ChaosSuite {
 
   private void runKeepalived(List<Measurement> all) {
     say("keepalived: starting testbed (3 nodes, hcloud-sim, keepalived ×3, advert_int " + settings.advertInt() + ")");
-    try (Testbed bed = Testbed.builder().nodes(3).etcdMembers(1).namespaces(true).simJar(settings.simJar())
+    try (Testbed bed = Testbed.builder().nodes(3).etcdMembers(1).namespaces(true).simJar(settings.simJar()).token(KeepalivedTrials.token())
         .actionDuration(Duration.ofMillis(settings.actionMs())).build()) {
       say("keepalived: work dir " + bed.workDir());
       Prober prober = bed.startProber(Duration.ofMillis(50));

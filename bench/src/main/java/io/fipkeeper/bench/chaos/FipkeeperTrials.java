@@ -81,7 +81,7 @@ final class FipkeeperTrials {
         extra.add("restart: " + leader + " is not a clean standby after its restart: " + st.map(Object::toString).orElse("no status"));
       }
     }
-    Double outage = Outage.within(prober.samples(), t0, System.nanoTime());
+    Double outage = outage(scenario, t0, result, extra);
     Map<String, List<String>> addresses = new HashMap<>();
     bed.nodes().forEach(n -> addresses.put(n.name(), bed.network().orElseThrow().addresses(n.index())));
     String assignedAfter = bed.assignedNode().orElse(null);
@@ -117,10 +117,10 @@ final class FipkeeperTrials {
       }
       case LEADER_PARTITION -> {
         timeline.record(leader.name(), "partition", null);
-        bed.partition(leader.index());
+        Isolation.isolate(bed.network().orElseThrow(), leader.index());
         Takeover t = awaitTakeover(leader, t0, wait);
         timeline.record(leader.name(), "heal", null);
-        bed.heal(leader.index());
+        Isolation.rejoin(bed.network().orElseThrow(), leader.index());
         return t;
       }
       case APISERVER_FAIL -> {
@@ -162,6 +162,23 @@ final class FipkeeperTrials {
       default -> throw new IllegalStateException("no injection for " + scenario);
     }
     return awaitTakeover(leader, t0, wait);
+  }
+
+  /**
+   * The client outage of the fault itself: up to one second after the takeover for failover scenarios (the rest
+   * of the trial, the restore, must cost nothing and is reported separately), the whole trial otherwise.
+   */
+  private Double outage(Scenario scenario, long t0, Takeover result, List<String> extra) {
+    long now = System.nanoTime();
+    if (!scenario.expectsFailover() || result.recoveryMs() == null) {
+      return Outage.within(prober.samples(), t0, now);
+    }
+    long split = t0 + (long) (result.recoveryMs() * 1e6) + 1_000_000_000L;
+    Double after = Outage.within(prober.samples(), split, now);
+    if (after != null && after > 0) {
+      extra.add(Outage.afterTakeover(after, prober.last().map(l -> !l.ok()).orElse(false)));
+    }
+    return Outage.within(prober.samples(), t0, Math.min(split, now));
   }
 
   private void kill(AgentProcess agent) {
@@ -209,7 +226,7 @@ final class FipkeeperTrials {
     bed.sim().clearFaults();
     bed.sim().actionDuration(Duration.ofMillis(settings.actionMs()));
     for (Node n : bed.nodes()) {
-      bed.heal(n.index());
+      Isolation.rejoin(bed.network().orElseThrow(), n.index());
       bed.apiserver(n.index()).healthy(true);
     }
     boolean etcdDown = false;

@@ -9,11 +9,11 @@ import java.util.List;
  * next answered one. Unlike a "first gap after the event" reading, a probe that still succeeded right after
  * the fault (the process had not died yet) does not end the measurement.
  */
-final class Outage {
+public final class Outage {
   private Outage() {}
 
   /** Milliseconds unreachable in [fromNanos, untilNanos]; null when no probe fell in the window. */
-  static Double within(List<Prober.Sample> samples, long fromNanos, long untilNanos) {
+  public static Double within(List<Prober.Sample> samples, long fromNanos, long untilNanos) {
     long total = 0;
     Long failingSince = null;
     boolean any = false;
@@ -37,5 +37,11 @@ final class Outage {
       total += untilNanos - failingSince;
     }
     return any ? total / 1e6 : null;
+  }
+
+  /** The finding for an outage after the takeover (while the fault was undone and the testbed settled). */
+  public static String afterTakeover(double ms, boolean stillFailing) {
+    return String.format(java.util.Locale.ROOT, "after the takeover: the client saw %.0f ms more without an answer while the"
+        + " fault was undone and the testbed settled%s", ms, stillFailing ? ", and still none at the end of the trial" : "");
   }
 }
