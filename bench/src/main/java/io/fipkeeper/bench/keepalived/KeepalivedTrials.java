@@ -1,6 +1,7 @@
 package io.fipkeeper.bench.keepalived;
 
 import io.fipkeeper.bench.Await;
+import io.fipkeeper.bench.HttpJson;
 import io.fipkeeper.bench.Network;
 import io.fipkeeper.bench.Node;
 import io.fipkeeper.bench.Prober;
@@ -83,6 +84,26 @@ public final class KeepalivedTrials implements AutoCloseable {
           KeepalivedConfig.notifyScript(n.name(), dir.resolve("notify.log").toString(), tokenFile.toString(), assignUrl, server)));
     }
     nodes.forEach(this::start);
+    warmUpResponders();
+  }
+
+  /**
+   * A cold responder JVM takes a few hundred ms for its first answer, which would count as keepalived's outage
+   * the first time a node takes over; the harness asks each one once before any trial.
+   */
+  private void warmUpResponders() {
+    HttpJson http = new HttpJson();
+    for (KeepalivedNode k : nodes) {
+      String url = "http://" + k.node().address() + ":" + HTTP_PORT + "/status";
+      Await.until("responder on " + k.node().name() + " answering " + url, Duration.ofSeconds(30),
+          () -> {
+            try {
+              return http.get(url).status() == 200;
+            } catch (TestbedException e) {
+              return false; // not listening yet
+            }
+          });
+    }
   }
 
   public static String token() {
