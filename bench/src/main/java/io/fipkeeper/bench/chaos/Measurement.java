@@ -18,4 +18,15 @@ public record Measurement(
     Double recoveryMs,
     Double outageMs,
     boolean ok,
-    List<String> violations) {}
+    List<String> violations) {
+
+  public Measurement {
+    recoveryMs = tenth(recoveryMs);
+    outageMs = tenth(outageMs);
+    violations = List.copyOf(violations);
+  }
+
+  private static Double tenth(Double ms) {
+    return ms == null ? null : Math.round(ms * 10) / 10.0;
+  }
+}
