@@ -25,6 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * One running agent: wires configuration to the Hetzner client, the etcd election, the address binder, the apiserver
@@ -70,18 +72,21 @@ public final class Agent implements AutoCloseable {
       System.err.println("fipkeeper: " + e.getMessage());
       return 1;
     }
-    CountDownLatch done = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      log.info("signal received, handing over node={}", config.node());
-      agent.shutdown();
-      done.countDown();
-    }, "fipkeeper-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    // Handle SIGTERM/SIGINT ourselves instead of in a shutdown hook: the graceful handover then runs on the main
+    // thread with the whole JVM still alive, and the process exits 0 (a hook would leave the JVM's 143).
+    CountDownLatch stop = new CountDownLatch(1);
+    SignalHandler onSignal = signal -> {
+      log.info("signal received signal={} node={}", signal.getName(), config.node());
+      stop.countDown();
+    };
+    Signal.handle(new Signal("TERM"), onSignal);
+    Signal.handle(new Signal("INT"), onSignal);
     try {
-      done.await();
+      stop.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    agent.shutdown();
     return 0;
   }
 

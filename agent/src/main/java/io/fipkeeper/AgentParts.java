@@ -2,16 +2,17 @@ package io.fipkeeper;
 
 import io.fipkeeper.Agent.AgentStartException;
 import io.fipkeeper.config.AgentConfig;
-import io.fipkeeper.config.FloatingIpRef;
 import io.fipkeeper.etcd.EtcdElection;
 import io.fipkeeper.etcd.EtcdSettings;
 import io.fipkeeper.hcloud.ApiToken;
 import io.fipkeeper.hcloud.FloatingIpAssigner;
+import io.fipkeeper.hcloud.FloatingIpRef;
 import io.fipkeeper.hcloud.HcloudClient;
 import io.fipkeeper.hcloud.HcloudException;
 import io.fipkeeper.hcloud.MetadataClient;
 import io.fipkeeper.hcloud.RateLimit;
 import io.fipkeeper.leader.EventInbox;
+import io.fipkeeper.leader.FloatingIpTakeover;
 import io.fipkeeper.leader.FloatingIpTakeover.TakeoverException;
 import io.fipkeeper.leader.LeaderSettings;
 import io.fipkeeper.metrics.AgentMetrics;
@@ -22,6 +23,8 @@ import io.fipkeeper.net.RecordingBinder;
 import io.fipkeeper.time.Ticker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,7 +36,7 @@ final class AgentParts implements AutoCloseable {
 
   private final Hcloud hcloud;
   private final long serverId;
-  private final FloatingIpAssigner takeover;
+  private final FloatingIpTakeover takeover;
   private final AddressBinder binder;
   private final EventInbox inbox;
   private final EtcdElection election;
@@ -42,7 +45,7 @@ final class AgentParts implements AutoCloseable {
   private final LeaderSettings leaderSettings;
   private final String version;
 
-  private AgentParts(Hcloud hcloud, long serverId, FloatingIpAssigner takeover, AddressBinder binder, EventInbox inbox,
+  private AgentParts(Hcloud hcloud, long serverId, FloatingIpTakeover takeover, AddressBinder binder, EventInbox inbox,
       EtcdElection election, AgentMetrics metrics, EtcdReachability etcdReachability, LeaderSettings leaderSettings,
       String version) {
     this.hcloud = hcloud;
@@ -64,12 +67,18 @@ final class AgentParts implements AutoCloseable {
     EtcdElection election = null;
     try {
       long serverId = resolveServerId(config);
-      FloatingIpAssigner takeover = new FloatingIpAssigner(hcloud.client(), hcloudRef(config.floatingIp()), serverId,
-          config.hcloud().actionPollInterval(), config.hcloud().actionTimeout());
-      String address = fetchAddress(takeover, config.floatingIp());
+      FloatingIpAssigner ipv4 = assigner(hcloud, config, config.floatingIp(), serverId);
+      String address = fetchAddress(ipv4, config.floatingIp());
       AgentMetrics metrics = new AgentMetrics(config.node(), address, version);
       metricsRef.set(metrics);
       AddressBinder binder = binderOverride.isPresent() ? binderOverride.get() : binder(config);
+      FloatingIpTakeover takeover = ipv4;
+      if (config.floatingIpV6().isPresent()) {
+        FloatingIpAssigner ipv6 = assigner(hcloud, config, config.floatingIpV6().get(), serverId);
+        String address6 = fetchAddress(ipv6, config.floatingIpV6().get());
+        takeover = new DualStackTakeover(ipv4, ipv6);
+        binder = new DualStackBinder(binder, InetAddress.getByName(address), InetAddress.getByName(address6));
+      }
       EventInbox inbox = new EventInbox(Ticker.system());
       EtcdReachability reachability = new EtcdReachability(inbox, metrics);
       election = new EtcdElection(etcdSettings(config.etcd()), config.etcd().prefix(), address, config.node(),
@@ -83,13 +92,18 @@ final class AgentParts implements AutoCloseable {
         election.close();
       }
       throw e;
-    } catch (RuntimeException e) {
+    } catch (UnknownHostException | RuntimeException e) {
       hcloud.close();
       if (election != null) {
         election.close();
       }
       throw new AgentStartException("start-up failed: " + oneLine(e), e);
     }
+  }
+
+  private static FloatingIpAssigner assigner(Hcloud hcloud, AgentConfig config, FloatingIpRef ref, long serverId) {
+    return new FloatingIpAssigner(hcloud.client(), ref, serverId, config.hcloud().actionPollInterval(),
+        config.hcloud().actionTimeout());
   }
 
   private static LeaderSettings leaderSettings(AgentConfig config, long serverId) {
@@ -114,7 +128,7 @@ final class AgentParts implements AutoCloseable {
     try {
       return takeover.fetch().bindAddress();
     } catch (TakeoverException e) {
-      throw new AgentStartException("cannot look up the floating IP (" + ref.describe() + "): " + e.getMessage(), e);
+      throw new AgentStartException("cannot look up the floating IP (" + ref + "): " + e.getMessage(), e);
     }
   }
 
@@ -128,17 +142,6 @@ final class AgentParts implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       throw new AgentStartException("cannot use interface \"" + config.interfaceName() + "\": " + oneLine(e), e);
     }
-  }
-
-  static io.fipkeeper.hcloud.FloatingIpRef hcloudRef(FloatingIpRef ref) {
-    if (ref instanceof FloatingIpRef.Id id) {
-      return io.fipkeeper.hcloud.FloatingIpRef.byId(id.id());
-    } else if (ref instanceof FloatingIpRef.Name name) {
-      return io.fipkeeper.hcloud.FloatingIpRef.byName(name.name());
-    } else if (ref instanceof FloatingIpRef.Selector selector) {
-      return io.fipkeeper.hcloud.FloatingIpRef.bySelector(selector.labelSelector());
-    }
-    throw new IllegalStateException("unknown floating IP reference " + ref);
   }
 
   static EtcdSettings etcdSettings(io.fipkeeper.config.EtcdSettings etcd) {
@@ -155,7 +158,7 @@ final class AgentParts implements AutoCloseable {
     return serverId;
   }
 
-  FloatingIpAssigner takeover() {
+  FloatingIpTakeover takeover() {
     return takeover;
   }
 
@@ -234,9 +237,9 @@ final class AgentParts implements AutoCloseable {
 
     String resolveAddress(FloatingIpRef ref) throws AgentStartException {
       try {
-        return FloatingIpAssigner.lookup(client, hcloudRef(ref)).bindAddress();
+        return FloatingIpAssigner.lookup(client, ref).bindAddress();
       } catch (TakeoverException e) {
-        throw new AgentStartException("cannot look up the floating IP (" + ref.describe() + "): " + e.getMessage(), e);
+        throw new AgentStartException("cannot look up the floating IP (" + ref + "): " + e.getMessage(), e);
       }
     }
 

@@ -1,5 +1,6 @@
 package io.fipkeeper.config;
 
+import io.fipkeeper.hcloud.FloatingIpRef;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

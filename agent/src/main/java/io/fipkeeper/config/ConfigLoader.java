@@ -1,5 +1,6 @@
 package io.fipkeeper.config;
 
+import io.fipkeeper.hcloud.FloatingIpRef;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;

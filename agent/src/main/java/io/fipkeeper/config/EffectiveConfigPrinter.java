@@ -1,5 +1,6 @@
 package io.fipkeeper.config;
 
+import io.fipkeeper.hcloud.FloatingIpRef;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -97,7 +98,7 @@ public final class EffectiveConfigPrinter {
     } else if (r instanceof FloatingIpRef.Name name) {
       line(1, "name", name.name(), section + ".name");
     } else if (r instanceof FloatingIpRef.Selector sel) {
-      line(1, "selector", sel.labelSelector(), section + ".selector");
+      line(1, "selector", sel.selector(), section + ".selector");
     } else {
       throw new IllegalStateException("unknown floating IP reference " + r);
     }

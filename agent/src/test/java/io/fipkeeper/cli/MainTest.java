@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fipkeeper.Main;
 import io.fipkeeper.config.AgentConfig;
-import io.fipkeeper.config.FloatingIpRef;
+import io.fipkeeper.hcloud.FloatingIpRef;
 import io.fipkeeper.config.HttpSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;

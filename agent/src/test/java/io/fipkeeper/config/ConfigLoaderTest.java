@@ -1,5 +1,6 @@
 package io.fipkeeper.config;
 
+import io.fipkeeper.hcloud.FloatingIpRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
