@@ -3,6 +3,7 @@ package io.fipkeeper.bench.chaos;
 import io.fipkeeper.bench.Network;
 import io.fipkeeper.bench.Prober;
 import io.fipkeeper.bench.Testbed;
+import io.fipkeeper.bench.TestbedException;
 import io.fipkeeper.bench.keepalived.KeepalivedTrials;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -62,7 +63,7 @@ public final class ChaosSuite {
       FipkeeperTrials trials = new FipkeeperTrials(bed, prober, settings, checker, new Timeline());
       for (Scenario s : settings.scenarios()) {
         for (int t = 1; t <= settings.trials(); t++) {
-          Measurement m = trials.run(s, t);
+          Measurement m = guarded(FipkeeperTrials.TOOL, s, t, trials::run);
           all.add(m);
           print(m);
         }
@@ -88,12 +89,22 @@ public final class ChaosSuite {
       try (KeepalivedTrials trials = new KeepalivedTrials(bed, prober, settings, checker, new Timeline())) {
         for (Scenario s : settings.keepalivedScenarios()) {
           for (int t = 1; t <= settings.trials(); t++) {
-            Measurement m = trials.run(s, t);
+            Measurement m = guarded(KeepalivedTrials.TOOL, s, t, trials::run);
             all.add(m);
             print(m);
           }
         }
       }
+    }
+  }
+
+  /** Runs one trial; a harness failure becomes a failed measurement so the other trials still run. */
+  private Measurement guarded(String tool, Scenario s, int trial, java.util.function.BiFunction<Scenario, Integer, Measurement> run) {
+    try {
+      return run.apply(s, trial);
+    } catch (TestbedException e) {
+      return new Measurement(tool, s.id(), trial, settings.actionMs(), null, null, false,
+          List.of("harness: " + e.getMessage().lines().findFirst().orElse("")));
     }
   }
 
