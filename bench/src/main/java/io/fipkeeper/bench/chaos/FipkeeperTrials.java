@@ -82,6 +82,10 @@ final class FipkeeperTrials {
       }
     }
     Double outage = outage(scenario, t0, result, extra);
+    if (scenario == Scenario.ETCD_MEMBER_KILL) {
+      // the IP must stay for the whole trial, including the restart of the killed member
+      checkStayed(ln, from, Instant.now(), "one etcd member was killed and restarted", extra);
+    }
     Map<String, List<String>> addresses = new HashMap<>();
     bed.nodes().forEach(n -> addresses.put(n.name(), bed.network().orElseThrow().addresses(n.index())));
     String assignedAfter = bed.assignedNode().orElse(null);
@@ -211,10 +215,14 @@ final class FipkeeperTrials {
 
   /** Watches for {@code d}; any moment the IP is not on {@code leader} is a violation. */
   private void watchIpStays(Node leader, Duration d, String what, List<String> extra) {
-    long serverId = bed.sim().serverId(leader.name());
     Instant from = Instant.now();
     Await.tryUntil(d, () -> false);
-    for (TrialRecord.Assignment a : timeline.assignments(bed.route().orElseThrow(), from, Instant.now())) {
+    checkStayed(leader, from, Instant.now(), what, extra);
+  }
+
+  private void checkStayed(Node leader, Instant from, Instant to, String what, List<String> extra) {
+    long serverId = bed.sim().serverId(leader.name());
+    for (TrialRecord.Assignment a : timeline.assignments(bed.route().orElseThrow(), from, to)) {
       if (a.server() == null || a.server() != serverId) {
         extra.add("moved: the floating IP went to " + (a.server() == null ? "no server" : nodeByServer.get(a.server()))
             + " at " + a.at() + " while " + what + " (it must stay on " + leader.name() + ")");
