@@ -3,7 +3,6 @@ package io.fipkeeper.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
@@ -21,10 +20,13 @@ import org.slf4j.LoggerFactory;
  * level, because at DEBUG they drown the agent's own state changes.
  */
 public final class LogSetup {
-  /** The plain layout, e.g. {@code 2026-11-25T16:00:00.123Z INFO  [main] io.fipkeeper.Agent - started}. */
+  /**
+   * The plain layout in logback's pattern syntax, e.g. {@code 2026-11-25T16:00:00.123Z INFO  [main] io.fipkeeper.Agent -
+   * started}; {@link PlainLineEncoder} writes exactly this without logback's pattern machinery.
+   */
   public static final String PLAIN_PATTERN =
       "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%thread] %logger{36} - %msg%n";
-  /** Loggers kept at WARN. Same list as in logback.xml. */
+  /** Loggers kept at WARN. */
   static final List<String> QUIET_LIBRARIES = List.of("io.netty", "io.grpc", "io.vertx", "io.micrometer");
   static final List<String> LEVELS = List.of("trace", "debug", "info", "warn", "error");
 
@@ -41,12 +43,14 @@ public final class LogSetup {
 
   /** As {@link #configure(String, String)}, writing to {@code target} instead of stderr (null = stderr). */
   static void configure(String format, String level, OutputStream target) {
-    boolean json = parseFormat(format);
-    Level threshold = parseLevel(level);
-    LoggerContext context = loggerContext();
+    configure(loggerContext(), parseFormat(format), parseLevel(level), target);
+  }
+
+  /** Applies a parsed format and level to {@code context}; also the start-up default ({@link DefaultLogConfigurator}). */
+  static void configure(LoggerContext context, boolean json, Level threshold, OutputStream target) {
     context.reset();
 
-    Encoder<ILoggingEvent> encoder = json ? new JsonLineEncoder() : plainEncoder();
+    Encoder<ILoggingEvent> encoder = json ? new JsonLineEncoder() : new PlainLineEncoder();
     encoder.setContext(context);
     encoder.start();
 
@@ -70,12 +74,6 @@ public final class LogSetup {
     for (String library : QUIET_LIBRARIES) {
       context.getLogger(library).setLevel(Level.WARN);
     }
-  }
-
-  private static PatternLayoutEncoder plainEncoder() {
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-    encoder.setPattern(PLAIN_PATTERN);
-    return encoder;
   }
 
   private static boolean parseFormat(String format) {

@@ -1,5 +1,8 @@
 package io.fipkeeper.logging;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -126,18 +129,41 @@ class LogSetupTest {
   }
 
   @Test
-  void defaultLogbackXmlUsesThePlainPatternAndQuietLibraries() throws Exception {
-    String xml;
-    try (InputStream in = LogSetup.class.getResourceAsStream("/logback.xml")) {
-      assertThat(in).as("logback.xml on the classpath").isNotNull();
-      xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+  void thePlainEncoderWritesExactlyWhatLogbacksPatternLayoutWouldForThePlainPattern() {
+    LoggerContext context = new LoggerContext();
+    PatternLayoutEncoder reference = new PatternLayoutEncoder();
+    reference.setContext(context);
+    reference.setPattern(LogSetup.PLAIN_PATTERN);
+    reference.start();
+    PlainLineEncoder plain = new PlainLineEncoder();
+    plain.setContext(context);
+    plain.start();
+    for (String logger : List.of("io.fipkeeper.Agent", "io.fipkeeper.leader.LeaderStateMachineWithALongName",
+        "a.very.deeply.nested.package.name.that.needs.abbreviation.Clazz", "Short")) {
+      LoggingEvent event = new LoggingEvent("fqcn", context.getLogger(logger), Level.WARN,
+          "state from={} to={}", null, new Object[] {"LEADING", "SUSPENDED"});
+      event.setThreadName("fipkeeper-loop-cp-1");
+      assertThat(new String(plain.encode(event), StandardCharsets.UTF_8))
+          .as(logger).isEqualTo(new String(reference.encode(event), StandardCharsets.UTF_8));
     }
+  }
 
-    assertThat(xml).contains("<pattern>" + LogSetup.PLAIN_PATTERN + "</pattern>")
-        .contains("<target>System.err</target>")
-        .contains("<root level=\"INFO\">");
-    for (String library : LogSetup.QUIET_LIBRARIES) {
-      assertThat(xml).contains("<logger name=\"" + library + "\" level=\"WARN\"/>");
+  @Test
+  void theStartUpConfiguratorLeavesTestsToLogbackTestXml() {
+    DefaultLogConfigurator configurator = new DefaultLogConfigurator();
+    assertThat(configurator.configure(new LoggerContext()))
+        .as("logback-test.xml is on the test class path")
+        .isEqualTo(ch.qos.logback.classic.spi.Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+  }
+
+  @Test
+  void theStartUpConfiguratorIsRegisteredAsAServiceInsteadOfALogbackXml() throws Exception {
+    assertThat(LogSetup.class.getResource("/logback.xml")).as("no XML configuration to parse").isNull();
+    try (InputStream in = LogSetup.class.getResourceAsStream(
+        "/META-INF/services/ch.qos.logback.classic.spi.Configurator")) {
+      assertThat(in).isNotNull();
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip())
+          .isEqualTo(DefaultLogConfigurator.class.getName());
     }
   }
 }
