@@ -1,19 +1,20 @@
 package io.fipkeeper.bench;
 
+import io.fipkeeper.bench.chaos.ChaosCommand;
+import io.fipkeeper.bench.perf.FailoverBenchmark;
+import io.fipkeeper.bench.report.ReportWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * Entry point of the bench jar: {@code demo} now; {@code chaos} and {@code bench} build on the same testbed.
+ * Entry point of the bench jar: {@code demo}, {@code chaos}, {@code bench-failover} and {@code report}, all on one testbed.
  * Testbed failures print one line and exit 1; bad usage, or the namespace testbed without root, exits 2.
  */
 @Command(name = "fipkeeper-bench", mixinStandardHelpOptions = true,
     description = "Runs fipkeeper agents against real etcd and the Hetzner simulator on emulated hosts.",
-    subcommands = {Demo.class,
-        io.fipkeeper.bench.perf.FailoverBenchmark.class,
-        io.fipkeeper.bench.report.ReportWriter.class})
+    subcommands = {Demo.class, ChaosCommand.class, FailoverBenchmark.class, ReportWriter.class})
 public final class BenchMain implements Runnable {
   @Spec
   CommandSpec spec;

@@ -1,0 +1,32 @@
+package io.fipkeeper.bench.chaos;
+
+import java.util.List;
+
+/**
+ * One trial's result, exactly the fields of the results-file contract ({@code measurements[]} in chaos.json).
+ *
+ * @param tool "fipkeeper" or "keepalived"
+ * @param recoveryMs fault until another node has the IP assigned and bound (quorum loss: restore until a
+ *     settled leader); null when not applicable or it never recovered
+ * @param outageMs how long the outside client got no answer on the floating IP; null when not measured
+ */
+public record Measurement(
+    String tool,
+    String scenario,
+    int trial,
+    long actionMs,
+    Double recoveryMs,
+    Double outageMs,
+    boolean ok,
+    List<String> violations) {
+
+  public Measurement {
+    recoveryMs = tenth(recoveryMs);
+    outageMs = tenth(outageMs);
+    violations = List.copyOf(violations);
+  }
+
+  private static Double tenth(Double ms) {
+    return ms == null ? null : Math.round(ms * 10) / 10.0;
+  }
+}
