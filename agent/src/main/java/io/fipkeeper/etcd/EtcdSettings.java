@@ -41,13 +41,23 @@ public record EtcdSettings(List<URI> endpoints, Path caFile, Path certFile, Path
     return new EtcdSettings(endpoints, null, null, null, Duration.ofSeconds(2));
   }
 
+  static final Duration KEEPALIVE_TIME = Duration.ofSeconds(5);
+  static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(2);
+
   /** Builds a jetcd client; the caller owns (and closes) it. */
   Client newClient() {
     ClientBuilder builder = Client.builder()
         .endpoints(endpoints.toArray(URI[]::new))
         .connectTimeout(dialTimeout)
         // a hung etcd must surface as failed calls, not as calls queued until it returns
-        .waitForReady(false);
+        .waitForReady(false)
+        // A member cut off by a partition leaves the TCP connection open but silent: without HTTP/2 pings the
+        // channel never notices, every candidate stays stuck on that member and nobody takes over. 5 s is the
+        // smallest interval etcd accepts by default (--grpc-keepalive-min-time); pings go out only while calls are
+        // open (lease keep-alive, watches, campaign), which etcd requires (PermitWithoutStream=false).
+        .keepaliveTime(KEEPALIVE_TIME)
+        .keepaliveTimeout(KEEPALIVE_TIMEOUT)
+        .keepaliveWithoutCalls(false);
     if (caFile != null || certFile != null) {
       try {
         builder.sslContext(ssl -> {

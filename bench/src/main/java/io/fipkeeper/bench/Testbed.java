@@ -259,9 +259,21 @@ public final class Testbed implements AutoCloseable {
     }
   }
 
+  /**
+   * The etcd endpoints with the node's own member first, as the chart deploys it (each agent talks to the etcd on its
+   * own node): a partitioned node then cuts off only its own agent, not every agent that happened to pick it.
+   */
+  private List<String> localMemberFirst(Node n) {
+    List<String> all = new ArrayList<>(etcd.endpoints());
+    if (n.index() <= all.size()) {
+      java.util.Collections.rotate(all, -(n.index() - 1));
+    }
+    return all;
+  }
+
   private AgentConfig agentConfig(Node n) {
     return new AgentConfig(
-        n.name(), FLOATING_IP_NAME, sim.apiUrl(), sim.metadataUrl(n.name()), etcd.endpoints(), spec.leaseTtl,
+        n.name(), FLOATING_IP_NAME, sim.apiUrl(), sim.metadataUrl(n.name()), localMemberFirst(n), spec.leaseTtl,
         spec.namespaces ? "eth0" : "lo",
         spec.namespaces ? "ip" : "recording",
         apiservers.get(n.index() - 1).url(),
