@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.containers.wait.strategy.WaitStrategy;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
 
@@ -51,7 +53,7 @@ final class EtcdContainer implements EtcdBackend {
     this.hostClientPort = ports[0];
     int hostMetricsPort = ports[1];
     // Testcontainers names the Docker host "localhost" for a local engine; clients and the certificate use 127.0.0.1
-    String dockerHost = org.testcontainers.DockerClientFactory.instance().dockerHostIpAddress();
+    String dockerHost = DockerClientFactory.instance().dockerHostIpAddress();
     boolean local = dockerHost.equals("localhost") || dockerHost.equals("127.0.0.1");
     this.host = local ? "127.0.0.1" : dockerHost;
     String bindIp = local ? "127.0.0.1" : "0.0.0.0";
@@ -213,7 +215,7 @@ final class EtcdContainer implements EtcdBackend {
     return container.getDockerClient();
   }
 
-  private static org.testcontainers.containers.wait.strategy.WaitStrategy healthWait(int port) {
+  private static WaitStrategy healthWait(int port) {
     return Wait.forHttp("/health")
         .forPort(port)
         .forStatusCode(200)

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -142,7 +143,7 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
   /** {@code "process"} or {@code "container"}: where this etcd runs, for test names and failure messages. */
   public String backend() {
     running();
-    return kind.name().toLowerCase(java.util.Locale.ROOT);
+    return kind.name().toLowerCase(Locale.ROOT);
   }
 
   /** A fresh key prefix such as {@code /fipkeeper-test/3f9a0c12} so tests sharing this etcd never see each other. */
