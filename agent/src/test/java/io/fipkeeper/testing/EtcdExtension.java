@@ -1,76 +1,66 @@
 package io.fipkeeper.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.UUID;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.testcontainers.DockerClientFactory;
 
 /**
- * A real single-member etcd (Debian's {@code /usr/bin/etcd}) on free loopback ports, shared by one test class.
+ * A real single-member etcd on free loopback ports, shared by one test class.
  *
  * <p>Register it as a static field so it lives for the whole class:
  * <pre>{@code @RegisterExtension static final EtcdExtension etcd = new EtcdExtension();}</pre>
  *
- * <p>Guarantees: {@link #endpoints()} answers {@code GET /health} with {@code "health":"true"} once a start
- * returns (no fixed sleeps: it polls with a short backoff up to a deadline and fails with the tail of etcd's log);
- * {@link #stop()}/{@link #start()} keep the ports and the data dir, so a restart looks like the same etcd to
- * clients; after each test a paused or stopped etcd is brought back so the next test starts from a healthy
- * server; the process is always killed at the end of the class and, as a last resort, by a JVM shutdown hook.
- * When the binary is missing the class is skipped (not failed) with the install hint.
+ * <p>Where etcd comes from ({@link EtcdBackendChoice} has the exact rule): Debian's {@code /usr/bin/etcd} (or
+ * {@code FIPKEEPER_ETCD_BINARY}) as a child process ({@link EtcdProcess}) when it exists; otherwise, when a Docker
+ * engine answers, the official image in a Testcontainers container ({@link EtcdContainer}, image overridable with
+ * {@code FIPKEEPER_ETCD_IMAGE}); otherwise the class is skipped (not failed) with the install hint.
+ * {@code FIPKEEPER_ETCD_BACKEND=process|container} forces one and fails the class when it is not available.
+ *
+ * <p>Guarantees, whichever backend: {@link #endpoints()} answers {@code GET /health} with {@code "health":"true"}
+ * once a start returns (no fixed sleeps: it polls with a short backoff up to a deadline and fails with the tail of
+ * etcd's log); {@link #stop()}/{@link #kill()} and {@link #start()} keep the endpoint and the data, so a restart
+ * looks like the same etcd to clients; after each test a paused or stopped etcd is brought back so the next test
+ * starts from a healthy server; etcd is always killed at the end of the class (and, for the process, by a JVM
+ * shutdown hook; for the container, by Testcontainers' reaper).
  */
 public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
   /** Where Debian's etcd-server package installs the binary; {@code FIPKEEPER_ETCD_BINARY} overrides it. */
   public static final Path DEFAULT_BINARY = Path.of("/usr/bin/etcd");
 
-  private static final Duration START_DEADLINE = Duration.ofSeconds(30);
-  private static final long STOP_DEADLINE_SECONDS = 10;
-  private static final int LOG_TAIL_LINES = 30;
+  private final Function<String, String> env;
+  private final Predicate<Path> binaryUsable;
+  private final BooleanSupplier dockerAvailable;
 
-  private final Path binary;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).version(HttpClient.Version.HTTP_1_1).build();
-
-  // Written only from the JUnit thread; the shutdown hook reads process once.
-  private volatile Process process;
-  private Path dir;
-  private Path dataDir;
-  private Path logFile;
-  private String name;
-  private int clientPort;
-  private int peerPort;
-  private boolean paused;
+  private EtcdBackend backend;
+  private EtcdBackendChoice.Kind kind;
   private boolean perTest;
   private TestCertificates tls;
-  private int metricsPort;
-  private Thread shutdownHook;
 
   public EtcdExtension() {
-    String override = System.getenv("FIPKEEPER_ETCD_BINARY");
-    this.binary = override == null || override.isBlank() ? DEFAULT_BINARY : Path.of(override);
+    this(System::getenv, Files::isExecutable, () -> DockerClientFactory.instance().isDockerAvailable());
+  }
+
+  /** With the environment and both probes injected, for testing the choice of backend. */
+  EtcdExtension(Function<String, String> env, Predicate<Path> binaryUsable, BooleanSupplier dockerAvailable) {
+    this.env = env;
+    this.binaryUsable = binaryUsable;
+    this.dockerAvailable = dockerAvailable;
   }
 
   @Override
@@ -81,7 +71,7 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
   /** Also covers registration on an instance field: etcd then lives for one test. */
   @Override
   public void beforeEach(ExtensionContext context) throws IOException {
-    if (process == null) {
+    if (backend == null) {
       startOnce();
       perTest = true;
     }
@@ -94,31 +84,14 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
       destroy();
       return;
     }
-    if (paused) {
-      resume();
-    }
-    if (process != null && !process.isAlive()) {
-      start();
-    }
-  }
-
-  private void startOnce() throws IOException {
-    Assumptions.assumeTrue(
-        Files.isExecutable(binary), "etcd binary not found at " + binary + ": apt-get install etcd-server");
-    if (process != null) {
+    if (backend == null) {
       return;
     }
-    init();
-    try {
-      start();
-    } catch (IllegalStateException e) {
-      if (!logTail().contains("address already in use")) {
-        throw e;
-      }
-      // another process took a port between probing and etcd's bind: once more on fresh ports
-      destroy();
-      init();
-      start();
+    if (backend.isPaused()) {
+      backend.resume();
+    }
+    if (!backend.isRunning()) {
+      backend.start();
     }
   }
 
@@ -127,12 +100,26 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
     destroy();
   }
 
+  private void startOnce() throws IOException {
+    if (backend != null) {
+      return;
+    }
+    EtcdBackendChoice choice = EtcdBackendChoice.decide(env, binaryUsable, dockerAvailable);
+    switch (choice.kind()) {
+      case PROCESS -> backend = EtcdProcess.launch(choice.binary(), tls);
+      case CONTAINER -> backend = EtcdContainer.launch(choice.image(), tls);
+      case SKIP -> Assumptions.abort(choice.reason());
+      case FAIL -> throw new IllegalStateException(choice.reason());
+    }
+    kind = choice.kind();
+  }
+
   /**
    * Serve clients over TLS with {@code pki}'s server certificate and require client certificates signed by its CA
    * ({@code --client-cert-auth}); health is then probed on a plain-HTTP metrics URL.
    */
   public EtcdExtension withTls(TestCertificates pki) {
-    if (process != null) {
+    if (backend != null) {
       throw new IllegalStateException("withTls must be called before etcd starts");
     }
     this.tls = pki;
@@ -141,7 +128,7 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
 
   /** The client URL, e.g. {@code http://127.0.0.1:40123} ({@code https} with {@link #withTls}). */
   public String endpoint() {
-    return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
+    return running().endpoint();
   }
 
   /** Client URLs for jetcd's {@code Client.builder().endpoints(...)}. */
@@ -150,7 +137,13 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
   }
 
   public int clientPort() {
-    return clientPort;
+    return URI.create(endpoint()).getPort();
+  }
+
+  /** {@code "process"} or {@code "container"}: where this etcd runs, for test names and failure messages. */
+  public String backend() {
+    running();
+    return kind.name().toLowerCase(Locale.ROOT);
   }
 
   /** A fresh key prefix such as {@code /fipkeeper-test/3f9a0c12} so tests sharing this etcd never see each other. */
@@ -160,214 +153,55 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
     return "/fipkeeper-test/" + HexFormat.of().formatHex(bytes);
   }
 
-  /** Starts etcd (again) on the same ports and data dir, and returns once it reports healthy. */
+  /** Starts etcd again on the same endpoint and data, and returns once it reports healthy. */
   public synchronized void start() {
-    if (process != null && process.isAlive()) {
-      throw new IllegalStateException("etcd is already running on " + endpoint());
-    }
-    List<String> command = new ArrayList<>(List.of(
-        binary.toString(),
-        "--name", name,
-        "--data-dir", dataDir.toString(),
-        "--listen-client-urls", endpoint(),
-        "--advertise-client-urls", endpoint(),
-        "--listen-peer-urls", peerUrl(),
-        "--initial-advertise-peer-urls", peerUrl(),
-        "--initial-cluster", name + "=" + peerUrl(),
-        "--initial-cluster-state", "new",
-        "--initial-cluster-token", name,
-        // a fast heartbeat keeps leader election of the single member quick after a restart
-        "--heartbeat-interval", "50",
-        "--election-timeout", "500"));
-    if (tls != null) {
-      command.addAll(List.of(
-          "--cert-file", tls.serverCert().toString(),
-          "--key-file", tls.serverKey().toString(),
-          "--trusted-ca-file", tls.ca().toString(),
-          "--client-cert-auth",
-          "--listen-metrics-urls", healthBase()));
-    }
-    try {
-      process = new ProcessBuilder(command)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-          .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not start " + binary, e);
-    }
-    paused = false;
-    awaitHealthy();
+    running().start();
   }
 
-  /** SIGTERM, wait for exit (SIGKILL after {@value #STOP_DEADLINE_SECONDS} s); keeps ports and data dir for {@link #start()}. */
+  /** Graceful stop (SIGTERM, SIGKILL after 10 s); keeps endpoint and data for {@link #start()}. */
   public synchronized void stop() {
-    Process p = process;
-    if (p == null || !p.isAlive()) {
-      return;
-    }
-    if (paused) {
-      resume(); // a stopped process cannot act on SIGTERM
-    }
-    p.destroy();
-    try {
-      if (!p.waitFor(STOP_DEADLINE_SECONDS, TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor(STOP_DEADLINE_SECONDS, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    running().stop();
   }
 
-  /** SIGKILL (a crash); keeps ports and data dir for {@link #start()}. */
+  /** SIGKILL (a crash); keeps endpoint and data for {@link #start()}. */
   public synchronized void kill() {
-    Process p = process;
-    if (p == null || !p.isAlive()) {
-      return;
-    }
-    p.destroyForcibly();
-    paused = false;
-    try {
-      p.waitFor(STOP_DEADLINE_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    running().kill();
   }
 
-  /** SIGSTOP: the process keeps its sockets but answers nothing, like a hung etcd. */
+  /** Freezes etcd (SIGSTOP, or Docker pause): it keeps its socket but answers nothing, like a hung etcd. */
   public synchronized void pause() {
-    signal("STOP");
-    paused = true;
+    running().pause();
   }
 
-  /** SIGCONT after {@link #pause()}. */
+  /** Undoes {@link #pause()}. */
   public synchronized void resume() {
-    signal("CONT");
-    paused = false;
+    running().resume();
   }
 
   public boolean isRunning() {
-    Process p = process;
-    return p != null && p.isAlive() && !paused;
+    EtcdBackend b = backend;
+    return b != null && b.isRunning();
   }
 
   /** The last lines etcd printed, for failure messages. */
   public String logTail() {
-    try {
-      List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-    } catch (IOException | RuntimeException e) {
-      return "(no etcd log: " + e + ")";
-    }
+    EtcdBackend b = backend;
+    return b == null ? "(etcd not started)" : b.logTail();
   }
 
-  private void init() throws IOException {
-    dir = Files.createTempDirectory("fipkeeper-etcd-");
-    dataDir = dir.resolve("data");
-    logFile = dir.resolve("etcd.log");
-    name = "etcd-" + UUID.randomUUID().toString().substring(0, 8);
-    clientPort = freePort();
-    do {
-      peerPort = freePort();
-    } while (peerPort == clientPort);
-    do {
-      metricsPort = freePort();
-    } while (metricsPort == clientPort || metricsPort == peerPort);
-    shutdownHook = new Thread(this::killQuietly, "etcd-extension-shutdown");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
-  }
-
-  private void awaitHealthy() {
-    long deadline = System.nanoTime() + START_DEADLINE.toNanos();
-    long backoffMillis = 10;
-    String last = "no answer yet";
-    HttpRequest request = HttpRequest.newBuilder(URI.create(healthBase() + "/health")).timeout(Duration.ofSeconds(1)).GET().build();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "etcd exited with code " + process.exitValue() + " before becoming healthy; log tail:\n" + logTail());
-      }
-      try {
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 200 && response.body().replace(" ", "").contains("\"health\":\"true\"")) {
-          return;
-        }
-        last = "HTTP " + response.statusCode() + " " + response.body();
-      } catch (IOException e) {
-        last = e.toString();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for etcd", e);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
-      backoffMillis = Math.min(200, backoffMillis * 2);
+  private EtcdBackend running() {
+    EtcdBackend b = backend;
+    if (b == null) {
+      throw new IllegalStateException("etcd has not started: register EtcdExtension with @RegisterExtension");
     }
-    throw new IllegalStateException("etcd on " + healthBase() + " not healthy after " + START_DEADLINE.toSeconds()
-        + " s (last: " + last + "); log tail:\n" + logTail());
-  }
-
-  private void signal(String signal) {
-    Process p = process;
-    if (p == null || !p.isAlive()) {
-      throw new IllegalStateException("etcd is not running");
-    }
-    try {
-      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
-      if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new IllegalStateException("kill -" + signal + " " + p.pid() + " failed");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    return b;
   }
 
   private synchronized void destroy() {
-    killQuietly();
-    if (shutdownHook != null) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException alreadyShuttingDown) {
-        // the hook runs anyway
-      }
-      shutdownHook = null;
-    }
-    if (dir != null) {
-      try (Stream<Path> paths = Files.walk(dir)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-      } catch (IOException | UncheckedIOException ignored) {
-        // a temp dir left behind is harmless
-      }
-    }
-    process = null;
-  }
-
-  private void killQuietly() {
-    Process p = process;
-    if (p != null && p.isAlive()) {
-      p.destroyForcibly(); // SIGKILL also ends a SIGSTOPped process
-      try {
-        p.waitFor(STOP_DEADLINE_SECONDS, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /** Where {@code /health} answers over plain HTTP: the client URL, or the metrics URL when clients need TLS. */
-  private String healthBase() {
-    return tls == null ? endpoint() : "http://127.0.0.1:" + metricsPort;
-  }
-
-  private String peerUrl() {
-    return "http://127.0.0.1:" + peerPort;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
+    EtcdBackend b = backend;
+    backend = null;
+    if (b != null) {
+      b.close();
     }
   }
 }
