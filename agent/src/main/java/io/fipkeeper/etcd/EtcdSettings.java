@@ -57,7 +57,11 @@ public record EtcdSettings(List<URI> endpoints, Path caFile, Path certFile, Path
         // open (lease keep-alive, watches, campaign), which etcd requires (PermitWithoutStream=false).
         .keepaliveTime(KEEPALIVE_TIME)
         .keepaliveTimeout(KEEPALIVE_TIMEOUT)
-        .keepaliveWithoutCalls(false);
+        .keepaliveWithoutCalls(false)
+        // jetcd spreads calls over every endpoint (round_robin) by default: then one partitioned member stalls a
+        // share of every agent's campaigns and keep-alives. The chart lists the node's own member first; stick to
+        // it and move to the next endpoint only when it is unreachable.
+        .loadBalancerPolicy("pick_first");
     if (caFile != null || certFile != null) {
       try {
         builder.sslContext(ssl -> {
