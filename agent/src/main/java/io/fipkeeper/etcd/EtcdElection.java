@@ -181,12 +181,17 @@ public final class EtcdElection implements ElectionBackend {
       synchronized (this) {
         // reported under the lock that leaseGone() takes: a win is never reported after its lease was lost
         if (present && leaseId == term.leaseId() && !closed) {
-          // campaigning again while leading returns the same key and revision: one term, one event
-          if (!term.equals(lastWon)) {
+          // Every campaign the loop asks for gets its answer, even the same term again: the loop asks again only
+          // after it dropped the term (e.g. it judged the lease expired by its own clock while etcd kept it), and a
+          // swallowed repeat left it CAMPAIGNING forever while its key blocked every other candidate.
+          if (term.equals(lastWon)) {
+            log.info("election won again node={} term={} lease={}", node, term.revision(),
+                Long.toHexString(term.leaseId()));
+          } else {
             lastWon = term;
             log.info("election won node={} term={} lease={}", node, term.revision(), Long.toHexString(term.leaseId()));
-            events.accept(new ElectionEvent.ElectionWon(term));
           }
+          events.accept(new ElectionEvent.ElectionWon(term));
           return term;
         }
       }
