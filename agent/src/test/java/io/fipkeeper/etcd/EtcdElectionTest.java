@@ -187,7 +187,7 @@ class EtcdElectionTest {
         .until(() -> c.eventsOf(ElectionEvent.ElectionWon.class).size() == 2);
 
     assertThat(c.eventsOf(ElectionEvent.ElectionWon.class))
-        .allSatisfy(won -> assertThat(((ElectionEvent.ElectionWon) won).term()).isEqualTo(first));
+        .allSatisfy(won -> assertThat(won.term()).isEqualTo(first));
     assertThat(c.election.stillLeader(first, Candidate.CALL_TIMEOUT)).isTrue();
   }
 
