@@ -55,7 +55,7 @@ public final class ChartRenderer {
     CategoryAxis categories = new CategoryAxis(null);
     categories.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     categories.setMaximumCategoryLabelWidthRatio(0.4f);
-    NumberAxis seconds = new NumberAxis("seconds from signal/fault to new holder serving (leading, bound, assigned)");
+    NumberAxis seconds = new NumberAxis("seconds from signal/fault to new holder serving (IP assigned and bound)");
     seconds.setAutoRangeIncludesZero(true);
     BoxAndWhiskerRenderer boxes = new BoxAndWhiskerRenderer();
     boxes.setMeanVisible(false);
