@@ -93,8 +93,8 @@ public final class Agent implements AutoCloseable {
   /** Prints the cluster-wide view from etcd (who holds the IP, epoch, every agent); returns the exit code. */
   public static int status(AgentConfig config, boolean json) {
     String address;
-    try (AgentParts.Hcloud hcloud = AgentParts.Hcloud.connect(config, null)) {
-      address = hcloud.resolveAddress(config.floatingIp());
+    try {
+      address = AgentParts.Hcloud.connect(config, null).resolveAddress(config.floatingIp());
     } catch (AgentStartException e) {
       System.err.println("fipkeeper: " + e.getMessage());
       return 1;

@@ -34,7 +34,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class AgentParts implements AutoCloseable {
 
-  private final Hcloud hcloud;
   private final long serverId;
   private final FloatingIpTakeover takeover;
   private final AddressBinder binder;
@@ -45,10 +44,9 @@ final class AgentParts implements AutoCloseable {
   private final LeaderSettings leaderSettings;
   private final String version;
 
-  private AgentParts(Hcloud hcloud, long serverId, FloatingIpTakeover takeover, AddressBinder binder, EventInbox inbox,
+  private AgentParts(long serverId, FloatingIpTakeover takeover, AddressBinder binder, EventInbox inbox,
       EtcdElection election, AgentMetrics metrics, EtcdReachability etcdReachability, LeaderSettings leaderSettings,
       String version) {
-    this.hcloud = hcloud;
     this.serverId = serverId;
     this.takeover = takeover;
     this.binder = binder;
@@ -64,7 +62,6 @@ final class AgentParts implements AutoCloseable {
     String version = io.fipkeeper.cli.BuildInfo.version();
     AtomicReference<AgentMetrics> metricsRef = new AtomicReference<>();
     Hcloud hcloud = Hcloud.connect(config, metricsRef);
-    EtcdElection election = null;
     try {
       long serverId = resolveServerId(config);
       FloatingIpAssigner ipv4 = assigner(hcloud, config, config.floatingIp(), serverId);
@@ -79,24 +76,14 @@ final class AgentParts implements AutoCloseable {
         takeover = new DualStackTakeover(ipv4, ipv6);
         binder = new DualStackBinder(binder, InetAddress.getByName(address), InetAddress.getByName(address6));
       }
+      LeaderSettings settings = leaderSettings(config, serverId);
       EventInbox inbox = new EventInbox(Ticker.system());
       EtcdReachability reachability = new EtcdReachability(inbox, metrics);
-      election = new EtcdElection(etcdSettings(config.etcd()), config.etcd().prefix(), address, config.node(),
-          config.etcd().leaseTtl(), reachability);
-      LeaderSettings settings = leaderSettings(config, serverId);
-      return new AgentParts(hcloud, serverId, takeover, binder, inbox, election, metrics, reachability, settings,
-          version);
-    } catch (AgentStartException e) {
-      hcloud.close();
-      if (election != null) {
-        election.close();
-      }
-      throw e;
+      // the election is built last: nothing after it can fail, so there is no connection to clean up on failure
+      EtcdElection election = new EtcdElection(etcdSettings(config.etcd()), config.etcd().prefix(), address,
+          config.node(), config.etcd().leaseTtl(), reachability);
+      return new AgentParts(serverId, takeover, binder, inbox, election, metrics, reachability, settings, version);
     } catch (UnknownHostException | RuntimeException e) {
-      hcloud.close();
-      if (election != null) {
-        election.close();
-      }
       throw new AgentStartException("start-up failed: " + oneLine(e), e);
     }
   }
@@ -197,12 +184,11 @@ final class AgentParts implements AutoCloseable {
   @Override
   public void close() {
     election.close();
-    hcloud.close();
     metrics.close();
   }
 
   /** The Hetzner client with its request counter wired to the metrics (once they exist). */
-  record Hcloud(HcloudClient client) implements AutoCloseable {
+  record Hcloud(HcloudClient client) {
 
     static Hcloud connect(AgentConfig config, AtomicReference<AgentMetrics> metrics) throws AgentStartException {
       ApiToken token;
@@ -241,11 +227,6 @@ final class AgentParts implements AutoCloseable {
       } catch (TakeoverException e) {
         throw new AgentStartException("cannot look up the floating IP (" + ref + "): " + e.getMessage(), e);
       }
-    }
-
-    @Override
-    public void close() {
-      // java.net.http.HttpClient in Java 17 has no close(); its threads are daemons
     }
   }
 }
