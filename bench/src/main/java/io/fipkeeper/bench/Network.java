@@ -80,6 +80,9 @@ public final class Network implements AutoCloseable {
       router.ip("link", "set", bridge, "up");
       router.sysctl("net.ipv4.ip_forward", "1");
       router.ip("route", "add", "blackhole", FLOATING_IP + "/32");
+      // the local table moves behind rule 100, so per-node API cuts (rules 10..19) can drop traffic to the simulator
+      router.ip("rule", "add", "pref", "100", "lookup", "local");
+      router.ip("rule", "del", "pref", "0");
 
       Netns client = Netns.create(p + "cl");
       created.add(client);
@@ -132,6 +135,30 @@ public final class Network implements AutoCloseable {
     } else {
       router.ip("route", "replace", FLOATING_IP + "/32", "via", nodeAddress, "dev", "fkbr" + run);
     }
+  }
+
+  /**
+   * Cuts node i off the Hetzner API (the simulator on the gateway), nothing else: the router silently drops its
+   * packets to {@link #GATEWAY} (a blackhole policy rule), so its requests hang until they time out, as with a
+   * broken route or firewall between one host and the API. etcd, probes and the harness are not affected.
+   */
+  public void cutApi(int index) {
+    if (!router.ip("rule", "show", "pref", Integer.toString(apiRule(index))).isBlank()) {
+      return;
+    }
+    router.ip("rule", "add", "pref", Integer.toString(apiRule(index)), "from", nodeAddress(index), "to", GATEWAY,
+        "blackhole");
+  }
+
+  /** Undoes {@link #cutApi(int)}; a no-op when node i is not cut. */
+  public void restoreApi(int index) {
+    if (!router.ip("rule", "show", "pref", Integer.toString(apiRule(index))).isBlank()) {
+      router.ip("rule", "del", "pref", Integer.toString(apiRule(index)));
+    }
+  }
+
+  private static int apiRule(int index) {
+    return 10 + index;
   }
 
   /** Pulls node i's cable at the switch: its etcd member, agent and probes lose the network. */

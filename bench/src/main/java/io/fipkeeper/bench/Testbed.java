@@ -105,6 +105,11 @@ public final class Testbed implements AutoCloseable {
     return List.copyOf(agents);
   }
 
+  /** The API token the simulator accepted at start (label {@code default}) and every agent's file holds. */
+  public String token() {
+    return spec.token;
+  }
+
   public long floatingIpId() {
     return sim().floatingIpId(FLOATING_IP_NAME);
   }
@@ -162,6 +167,18 @@ public final class Testbed implements AutoCloseable {
     }
     Prober p = Prober.start(network.client().prefix(),
         "http://" + Network.FLOATING_IP + ":" + AGENT_HTTP_PORT + "/status", interval);
+    closeables.add(p);
+    return p;
+  }
+
+  /**
+   * Probes each node's own service through the floating IP: starts {@link NodeServices} on {@code port} and a
+   * client probing {@code http://<floating IP>:port/}. Both stop with the testbed.
+   */
+  public Prober startServiceProber(int port, Duration interval) {
+    requireNetwork();
+    closeables.add(NodeServices.start(this, port));
+    Prober p = Prober.start(network.client().prefix(), "http://" + Network.FLOATING_IP + ":" + port + "/", interval);
     closeables.add(p);
     return p;
   }
@@ -230,8 +247,9 @@ public final class Testbed implements AutoCloseable {
       if ((spec.agentJar != null || spec.agentLaunch != null) && sim != null) {
         for (Node n : nodes) {
           List<String> launch = spec.agentLaunch != null ? spec.agentLaunch : List.of("-jar", spec.agentJar.toString());
+          FakeClock clock = spec.fakeClocks ? new FakeClock(workDir.resolve("agent-" + n.name() + ".clock")) : null;
           AgentProcess a = new AgentProcess(n, spec.agentLaunch != null ? null : spec.agentJar, launch,
-              agentConfig(n), spec.token, workDir);
+              agentConfig(n), spec.token, workDir, clock);
           agents.add(a);
         }
         // agents stop before etcd and the simulator so their graceful shutdown can still reach both
@@ -279,7 +297,9 @@ public final class Testbed implements AutoCloseable {
         apiservers.get(n.index() - 1).url(),
         (spec.namespaces ? "0.0.0.0" : "127.0.0.1") + ":" + n.httpPort(),
         Duration.ofMillis(200),
-        spec.logLevel);
+        spec.logLevel,
+        AgentProcess.tokenFile(workDir, n).toString(),
+        spec.agentSettings);
   }
 
   /** One testbed per machine: they share the host routes to the documentation ranges. */
@@ -334,7 +354,10 @@ public final class Testbed implements AutoCloseable {
     private Path agentJar;
     private Path simJar;
     private List<String> agentLaunch;
-    private String token = "testbed-token";
+    // random per testbed, so a search of logs and endpoints for it cannot hit anything else
+    private String token = "tb-" + java.util.HexFormat.of().formatHex(randomBytes());
+    private final Map<String, String> agentSettings = new java.util.LinkedHashMap<>();
+    private boolean fakeClocks;
     private Duration leaseTtl = Duration.ofSeconds(2);
     private Duration actionDuration = Duration.ofSeconds(1);
     private String logLevel = "info";
@@ -398,6 +421,21 @@ public final class Testbed implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds a top-level key to every agent's YAML (e.g. {@code takeoverTimeout}); an agent that does not know the
+     * key refuses to start.
+     */
+    public Builder agentSetting(String key, String value) {
+      agentSettings.put(key, value);
+      return this;
+    }
+
+    /** Runs every agent under its own {@link FakeClock} (at the true time until a scenario steps it). */
+    public Builder fakeClocks(boolean on) {
+      this.fakeClocks = on;
+      return this;
+    }
+
     public Builder leaseTtl(Duration ttl) {
       this.leaseTtl = ttl;
       return this;
@@ -411,6 +449,12 @@ public final class Testbed implements AutoCloseable {
     public Builder logLevel(String level) {
       this.logLevel = level;
       return this;
+    }
+
+    private static byte[] randomBytes() {
+      byte[] b = new byte[16];
+      new java.security.SecureRandom().nextBytes(b);
+      return b;
     }
 
     /** Creates and starts everything; on failure removes what it created and throws a TestbedException. */

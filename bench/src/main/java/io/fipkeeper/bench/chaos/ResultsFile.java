@@ -42,6 +42,14 @@ public final class ResultsFile {
     settings.put("stormMs", s.storm().toMillis());
     settings.put("keepalivedAdvertInt", s.advertInt());
     settings.put("nodes", 3);
+    settings.put("longTrials", s.longTrials());
+    ObjectNode perScenario = settings.putObject("scenarioTrials");
+    s.scenarioTrials().forEach((sc, n) -> perScenario.put(sc.id(), n));
+    settings.put("longFaultMs", s.longFault().toMillis());
+    settings.put("takeoverTimeoutMs", s.takeoverTimeout().toMillis());
+    ObjectNode agent = settings.putObject("agentSettings");
+    s.agentSettings().forEach(agent::put);
+    settings.put("authFailureMetric", AgentSignals.authFailureMetric());
     ObjectNode bounds = settings.putObject("boundsMs");
     for (Map.Entry<String, Long> e : s.bounds().all().entrySet()) {
       if (e.getValue() == null) {

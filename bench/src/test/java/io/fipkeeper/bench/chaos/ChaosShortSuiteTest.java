@@ -15,11 +15,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CI chaos suite, the same code path as {@code chaos --short}: one trial each of leader SIGKILL, SIGTERM,
- * apiserver failure, etcd quorum loss and a failed assign action for fipkeeper, plus keepalived's crash
- * failover; no fipkeeper trial may violate a rule or miss its recovery bound.
+ * The CI chaos suite, the same code path as {@code chaos --short}: one trial each of {@link Scenario#SHORT} for
+ * fipkeeper (leader SIGKILL, SIGTERM, apiserver failure, etcd quorum loss, a failed assign action, and the issue 8/9
+ * scenarios address-removed, leader-crash-restart, winner-cannot-reach-hetzner, etcd-leader-kill), plus keepalived's
+ * crash failover; no fipkeeper trial may violate a rule or miss its recovery bound. The scenarios listed in
+ * {@link Scenario#AWAITING_AGENT_FIX} are left out until the agent work lands (run them here with
+ * {@code -Dfipkeeper.chaos.awaiting=run}).
  */
-@Timeout(420)
+@Timeout(780)
 class ChaosShortSuiteTest {
   private static final Path SIM_JAR = Path.of("../hcloud-sim/target/hcloud-sim.jar");
   private static final Path AGENT_JAR = Path.of("../agent/target/fipkeeper.jar");
@@ -34,9 +37,7 @@ class ChaosShortSuiteTest {
     ChaosSettings settings = ChaosSettings.shortSuite(AGENT_JAR, SIM_JAR, out);
     if (!Files.isExecutable(Path.of("/usr/sbin/keepalived"))) {
       System.out.println("keepalived missing (apt-get install keepalived): its comparison trial is left out");
-      settings = new ChaosSettings(settings.agentJar(), settings.simJar(), settings.trials(), settings.scenarios(),
-          java.util.List.of(), settings.actionMs(), settings.leaseTtlSeconds(), settings.quorumLoss(), settings.storm(),
-          settings.steadyWindow(), settings.advertInt(), true, out);
+      settings = settings.withoutKeepalived();
     }
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     PrintStream tee = new PrintStream(new TeeStream(System.out, buffer), true, StandardCharsets.UTF_8);
@@ -46,7 +47,7 @@ class ChaosShortSuiteTest {
     assertThat(outcome.fipkeeperFailures()).as("fipkeeper trials with violations:\n%s", buffer).isEmpty();
     Bounds bounds = settings.bounds();
     assertThat(outcome.measurements()).filteredOn(m -> m.tool().equals("fipkeeper"))
-        .hasSize(Scenario.SHORT.size())
+        .hasSize(settings.scenarios().size())
         .allSatisfy(m -> {
           Long bound = bounds.of(Scenario.of(m.scenario()));
           if (bound != null) {
