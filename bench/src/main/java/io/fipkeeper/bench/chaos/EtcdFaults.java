@@ -116,22 +116,23 @@ final class EtcdFaults {
     Duration d = kit.settings.longFault();
     kit.timeline.record(leader.name(), "etcd member slowed (frozen " + SLOW_FREEZE.toMillis() + " ms of every "
         + (SLOW_FREEZE.toMillis() + SLOW_RUN.toMillis()) + " ms) for " + d.toSeconds() + " s", null);
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
     Thread slower = new Thread(() -> {
       long end = System.nanoTime() + d.toNanos();
-      while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+      // not interrupted: an interrupt while kill(1) runs would leave the member frozen
+      while (System.nanoTime() < end && !stop.get()) {
         etcd.pause(member);
         LockSupport.parkNanos(SLOW_FREEZE.toNanos());
         etcd.resume(member);
         LockSupport.parkNanos(SLOW_RUN.toNanos());
       }
-      etcd.resume(member);
     }, "etcd-slow");
     slower.setDaemon(true);
     slower.start();
     try {
       kit.watch(d, notes);
     } finally {
-      slower.interrupt();
+      stop.set(true);
       try {
         slower.join(5000);
       } catch (InterruptedException e) {

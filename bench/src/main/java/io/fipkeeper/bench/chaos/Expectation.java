@@ -16,6 +16,8 @@ package io.fipkeeper.bench.chaos;
  * @param noRevokedTokenUse no request carries a token after the trial revoked it
  * @param staleRepairMs leader pause: after the new leader's assign, the frozen node sends no assign, and an assign of
  *     its that lands late leaves the IP on it for at most this long (null: not a pause trial)
+ * @param tokenScan every agent's log, /status and /metrics (and the simulator's log) are searched for the tokens
+ *     (a token found is a violation in any trial; this says the trial searched)
  */
 public record Expectation(
     boolean steadyLeader,
@@ -26,7 +28,8 @@ public record Expectation(
     boolean authAlert,
     Integer maxAcquisitions,
     boolean noRevokedTokenUse,
-    Long staleRepairMs) {
+    Long staleRepairMs,
+    boolean tokenScan) {
 
   /** A handful of Hetzner requests: what etcd-slow may cost in its window (a verify or two, not one per flap). */
   public static final int HANDFUL = 5;
@@ -34,7 +37,7 @@ public record Expectation(
   public static final double CRASH_RESTART_OUTAGE_MS = 1000;
 
   public static Expectation none() {
-    return new Expectation(false, null, null, false, null, false, null, false, null);
+    return new Expectation(false, null, null, false, null, false, null, false, null, false);
   }
 
   /**
@@ -44,23 +47,63 @@ public record Expectation(
    */
   public static Expectation of(Scenario s, Bounds bounds, long takeoverTimeoutMs, long requestTimeoutMs,
       long revokedWindowMs) {
-    Expectation quiet = new Expectation(true, 0, 0.0, true, null, false, null, false, null);
+    Expectation quiet = new Expectation(true, 0, 0.0, true, null, false, null, false, null, false);
     return switch (s) {
-      case ADDRESS_REMOVED -> new Expectation(true, 0, null, true, null, false, null, false, null);
+      case ADDRESS_REMOVED -> new Expectation(true, 0, null, true, null, false, null, false, null, false);
       case LEADER_CRASH_RESTART -> new Expectation(false, 0, CRASH_RESTART_OUTAGE_MS, true, null, false, null, false,
-          null);
+          null, false);
       // a new leader after the restore is allowed (one leader, never unassigned: the common rules); a dark minute is not
-      case ETCD_QUORUM_LOSS_LONG -> new Expectation(false, null, 0.0, false, null, false, null, false, null);
+      case ETCD_QUORUM_LOSS_LONG -> new Expectation(false, null, 0.0, false, null, false, null, false, null, false);
       case ETCD_LEADER_KILL -> quiet;
-      case ETCD_SLOW -> new Expectation(true, 0, null, true, HANDFUL, false, null, false, null);
-      case CLOCK_STEP -> new Expectation(true, 0, null, true, null, false, null, false, null);
-      case TOKEN_ROTATED -> new Expectation(false, null, null, false, null, false, null, true, null);
+      case ETCD_SLOW -> new Expectation(true, 0, null, true, HANDFUL, false, null, false, null, false);
+      case CLOCK_STEP -> new Expectation(true, 0, null, true, null, false, null, false, null, false);
+      case TOKEN_ROTATED -> new Expectation(false, null, null, false, null, false, null, true, null, true);
       // a new term at most once per takeoverTimeout: each failed term gives up and backs off, none re-tries at once
       case TOKEN_REVOKED -> new Expectation(false, null, null, false, null, true,
-          (int) (revokedWindowMs / takeoverTimeoutMs) + 1, false, null);
+          (int) (revokedWindowMs / takeoverTimeoutMs) + 1, false, null, true);
       case LEADER_PAUSE -> new Expectation(false, null, null, false, null, false, null, false,
-          requestTimeoutMs + bounds.actionMs() + 1500);
+          requestTimeoutMs + bounds.actionMs() + 1500, false);
       default -> none();
     };
+  }
+
+  /** The rules in a line for the report, the recovery bound first (null: none). */
+  public String describe(Long boundMs) {
+    java.util.List<String> p = new java.util.ArrayList<>();
+    if (boundMs != null) {
+      p.add("recovery ≤ " + boundMs + " ms");
+    }
+    if (steadyLeader) {
+      p.add("no leadership change");
+    }
+    if (maxAssigns != null) {
+      p.add(maxAssigns == 0 ? "no assign" : "≤ " + maxAssigns + " assigns");
+    }
+    if (maxOutageMs != null) {
+      p.add(maxOutageMs == 0 ? "no client outage" : "client outage ≤ " + Math.round(maxOutageMs) + " ms");
+    }
+    if (ipStays) {
+      p.add("the IP stays on the leader");
+    }
+    if (maxHcloudRequests != null) {
+      p.add("≤ " + maxHcloudRequests + " Hetzner requests in the window");
+    }
+    if (authAlert) {
+      p.add("`" + AgentSignals.authFailureMetric() + "` > 0");
+    }
+    if (maxAcquisitions != null) {
+      p.add("≤ " + maxAcquisitions + " new terms (no flapping)");
+    }
+    if (noRevokedTokenUse) {
+      p.add("no request with the revoked token");
+    }
+    if (staleRepairMs != null) {
+      p.add("no assign from the frozen node after the new leader's; a stale landing repaired within " + staleRepairMs
+          + " ms");
+    }
+    if (tokenScan) {
+      p.add("no token in logs, /status, /metrics");
+    }
+    return p.isEmpty() ? "common rules only" : String.join("; ", p);
   }
 }

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Writes {@code chaos.json}, the hand-over to the report writer: {@code kind}, {@code startedAt}, {@code machine},
- * {@code settings}, {@code measurements} (one {@link Measurement} per trial) and {@code steadyState}.
+ * {@code settings}, {@code rules} (each fipkeeper scenario's rules in a line), {@code measurements} (one
+ * {@link Measurement} per trial) and {@code steadyState}.
  */
 public final class ResultsFile {
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -57,6 +58,10 @@ public final class ResultsFile {
       } else {
         bounds.put(e.getKey(), e.getValue());
       }
+    }
+    ObjectNode rules = root.putObject("rules");
+    for (Scenario sc : s.scenarios()) {
+      rules.put(sc.id(), s.expectation(sc).describe(s.bounds().of(sc)));
     }
     ArrayNode ms = root.putArray("measurements");
     measurements.forEach(m -> ms.add(MAPPER.valueToTree(m)));
