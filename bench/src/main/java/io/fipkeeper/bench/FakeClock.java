@@ -18,7 +18,8 @@ import java.util.Map;
  * ({@code FAKETIME_CACHE_DURATION}), so a step takes effect within a second of the write.
  */
 public final class FakeClock {
-  public static final Path LIBRARY = Path.of("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1");
+  /** Where Debian's {@code libfaketime} puts the library ({@code /usr/lib/<multiarch>/faketime/}), if installed. */
+  static final Path LIBRARY = find();
 
   private final Path file;
 
@@ -29,13 +30,21 @@ public final class FakeClock {
   }
 
   public static boolean available() {
-    return Files.isReadable(LIBRARY);
+    return LIBRARY != null && Files.isReadable(LIBRARY);
+  }
+
+  private static Path find() {
+    try (var dirs = Files.list(Path.of("/usr/lib"))) {
+      return dirs.map(d -> d.resolve("faketime/libfaketime.so.1")).filter(Files::isReadable).findFirst().orElse(null);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** The environment that puts a process under this clock. */
   public Map<String, String> environment() {
     if (!available()) {
-      throw new TestbedException(LIBRARY + " is missing: apt-get install faketime");
+      throw new TestbedException("libfaketime is missing (/usr/lib/*/faketime/libfaketime.so.1): apt-get install faketime");
     }
     return Map.of(
         "LD_PRELOAD", LIBRARY.toString(),

@@ -16,8 +16,11 @@ import java.util.concurrent.locks.LockSupport;
 final class EtcdFaults {
   /** How long etcd-leader-kill leaves the killed member down (issue 9). */
   static final Duration RAFT_LEADER_DOWN = Duration.ofSeconds(10);
-  /** etcd-slow: the member is frozen this long at a time, so each answer is up to this late... */
-  static final Duration SLOW_FREEZE = Duration.ofMillis(300);
+  /**
+   * etcd-slow: the member is frozen this long at a time, so each answer is up to this late (300 ms, the issue's
+   * latency; {@code -Dfipkeeper.chaos.etcdSlowFreezeMs=...} tries another)...
+   */
+  static final Duration SLOW_FREEZE = Duration.ofMillis(Long.getLong("fipkeeper.chaos.etcdSlowFreezeMs", 300));
   /** ...and runs this long in between. */
   static final Duration SLOW_RUN = Duration.ofMillis(50);
 

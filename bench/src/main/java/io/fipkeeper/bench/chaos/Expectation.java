@@ -67,6 +67,16 @@ public record Expectation(
     };
   }
 
+  /** Rules the trial code itself checks (its findings), in words, for the report's line; empty for none. */
+  public static String checkedByTheTrial(Scenario s) {
+    return switch (s) {
+      case ETCD_MEMBER_KILL -> "the IP stays, the member's restart included";
+      case ETCD_QUORUM_LOSS, ETCD_QUORUM_LOSS_LONG -> "the IP stays while etcd has no quorum";
+      case LEADER_SIGTERM, LEADER_RESTART -> "the old leader exits within 20 s and is a clean standby afterwards";
+      default -> "";
+    };
+  }
+
   /** The rules in a line for the report, the recovery bound first (null: none). */
   public String describe(Long boundMs) {
     java.util.List<String> p = new java.util.ArrayList<>();

@@ -61,7 +61,9 @@ public final class ResultsFile {
     }
     ObjectNode rules = root.putObject("rules");
     for (Scenario sc : s.scenarios()) {
-      rules.put(sc.id(), s.expectation(sc).describe(s.bounds().of(sc)));
+      String own = s.expectation(sc).describe(s.bounds().of(sc));
+      String trial = Expectation.checkedByTheTrial(sc);
+      rules.put(sc.id(), trial.isEmpty() ? own : own.equals("common rules only") ? trial : own + "; " + trial);
     }
     ArrayNode ms = root.putArray("measurements");
     measurements.forEach(m -> ms.add(MAPPER.valueToTree(m)));
