@@ -36,12 +36,14 @@ public final class Network implements AutoCloseable {
   private final Netns router;
   private final Netns client;
   private final List<Netns> nodes;
+  private final AutoCloseable lock;
 
-  private Network(int run, Netns router, Netns client, List<Netns> nodes) {
+  private Network(int run, Netns router, Netns client, List<Netns> nodes, AutoCloseable lock) {
     this.run = run;
     this.router = router;
     this.client = client;
     this.nodes = nodes;
+    this.lock = lock;
   }
 
   /** Namespace-name prefix of a run; {@link #sweep(int)} removes everything under it. */
@@ -59,7 +61,10 @@ public final class Network implements AutoCloseable {
     Command.exec(List.of("ip", "link", "del", mgmtLink(run)), 5_000);
   }
 
-  /** Builds the whole topology for {@code nodeCount} nodes; on any failure removes what it created. */
+  /**
+   * Builds the whole topology for {@code nodeCount} nodes, holding the machine-wide testbed lock until
+   * {@link #close()}; on any failure removes what it created.
+   */
   public static Network create(int run, int nodeCount) {
     if (run < 0 || run > 99) {
       throw new IllegalArgumentException("run must be 0..99 (interface names are limited to 15 chars), was " + run);
@@ -67,11 +72,13 @@ public final class Network implements AutoCloseable {
     if (nodeCount < 1 || nodeCount > 9) {
       throw new IllegalArgumentException("nodeCount must be 1..9, was " + nodeCount);
     }
-    sweep(run);
-    refuseForeignRoutes(run);
+    // the lock first: the sweep and the route check are only safe while no other network can be built
+    AutoCloseable lock = TestbedLock.acquire();
     String p = prefix(run);
     List<Netns> created = new ArrayList<>();
     try {
+      sweep(run);
+      refuseForeignRoutes(run);
       Netns router = Netns.create(p + "rt");
       created.add(router);
       String bridge = "fkbr" + run;
@@ -118,12 +125,13 @@ public final class Network implements AutoCloseable {
       for (String target : hostRouteTargets(nodeCount)) {
         Command.run("ip", "route", "add", target + "/32", "via", ROUTER_HOST_LINK_ADDRESS, "dev", mg);
       }
-      Network network = new Network(run, router, client, nodes);
+      Network network = new Network(run, router, client, nodes, lock);
       network.verifyHostRoutes();
       return network;
     } catch (RuntimeException e) {
       created.forEach(Netns::delete);
       Command.exec(List.of("ip", "link", "del", mgmtLink(run)), 5_000);
+      release(lock);
       throw e;
     }
   }
@@ -214,6 +222,15 @@ public final class Network implements AutoCloseable {
     client.delete();
     router.delete();
     Command.exec(List.of("ip", "link", "del", mgmtLink(run)), 5_000);
+    release(lock);
+  }
+
+  private static void release(AutoCloseable lock) {
+    try {
+      lock.close();
+    } catch (Exception e) {
+      System.err.println("cannot release the testbed lock: " + e.getMessage());
+    }
   }
 
   private static String mgmtLink(int run) {

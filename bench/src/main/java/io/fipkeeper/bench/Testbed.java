@@ -2,11 +2,8 @@ package io.fipkeeper.bench;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,7 +23,6 @@ public final class Testbed implements AutoCloseable {
   public static final String FLOATING_IP_NAME = "k8s-api";
   static final int AGENT_HTTP_PORT = 9847;
   static final int SIM_PORT = 8080;
-  private static final Path LOCK = Path.of("/tmp/fipkeeper-testbed.lock");
 
   private final Builder spec;
   private final Path workDir;
@@ -228,7 +224,6 @@ public final class Testbed implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       if (spec.namespaces) {
-        closeables.add(lock());
         network = Network.create(spec.run, spec.nodes);
         closeables.add(network);
       }
@@ -300,28 +295,6 @@ public final class Testbed implements AutoCloseable {
         spec.logLevel,
         AgentProcess.tokenFile(workDir, n).toString(),
         spec.agentSettings);
-  }
-
-  /** One testbed per machine: they share the host routes to the documentation ranges. */
-  private static AutoCloseable lock() {
-    try {
-      FileChannel ch = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock[] held = new FileLock[1];
-      Await.until("the testbed lock " + LOCK + " (another testbed is running)", Duration.ofSeconds(120), () -> {
-        try {
-          held[0] = ch.tryLock();
-          return held[0] != null;
-        } catch (IOException e) {
-          throw new TestbedException("cannot lock " + LOCK + ": " + e.getMessage(), e);
-        }
-      });
-      return () -> {
-        held[0].release();
-        ch.close();
-      };
-    } catch (IOException e) {
-      throw new TestbedException("cannot open " + LOCK + ": " + e.getMessage(), e);
-    }
   }
 
   static int freePort() {

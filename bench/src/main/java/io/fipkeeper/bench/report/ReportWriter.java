@@ -161,7 +161,8 @@ public final class ReportWriter implements Callable<Integer> {
         up to one action poll interval (`actionPollInterval`, 200 ms in the testbed, 500 ms by default) between
         the action completing and the agent seeing it. Violations count broken correctness rules
         seen during a trial (two LEADING agents in one poll, the IP unassigned at Hetzner, a stopped or restarted
-        agent keeping the address bound, no takeover within 30 s); a fast failover with violations is not a pass.
+        agent keeping the address bound, no takeover within 30 s, and each chaos scenario's own rules listed under
+        "Chaos scenarios: rules and results"); a fast failover with violations is not a pass.
 
         ## What these numbers cannot show
 
