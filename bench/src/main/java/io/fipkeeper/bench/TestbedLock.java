@@ -14,7 +14,8 @@ import java.time.Duration;
  */
 final class TestbedLock {
   static final Path FILE = Path.of("/tmp/fipkeeper-testbed.lock");
-  private static final Duration WAIT = Duration.ofSeconds(120);
+  /** How long to queue behind another testbed: 120 s, or {@code -Dfipkeeper.testbed.lockWaitSeconds=N}. */
+  private static final Duration WAIT = Duration.ofSeconds(Long.getLong("fipkeeper.testbed.lockWaitSeconds", 120));
 
   private TestbedLock() {}
 

@@ -42,10 +42,19 @@ public final class ChaosSuite {
     List<Measurement> all = new ArrayList<>();
     ResultsFile.SteadyState steady = null;
     if (!settings.scenarios().isEmpty()) {
-      steady = runFipkeeper(all);
+      try {
+        steady = runFipkeeper(all);
+      } catch (TestbedException e) {
+        // what ran is kept; what could not run is recorded as not run, and the results file is written anyway
+        notRun(FipkeeperTrials.TOOL, settings.scenarios(), all, e);
+      }
     }
     if (!settings.keepalivedScenarios().isEmpty()) {
-      runKeepalived(all);
+      try {
+        runKeepalived(all);
+      } catch (TestbedException e) {
+        notRun(KeepalivedTrials.TOOL, settings.keepalivedScenarios(), all, e);
+      }
     }
     ResultsFile.write(settings.out(), ResultsFile.render(started, settings, all, steady));
     out.println("results written to " + settings.out());
@@ -124,6 +133,17 @@ public final class ChaosSuite {
             print(m, (System.nanoTime() - started) / 1_000_000_000L);
           }
         }
+      }
+    }
+  }
+
+  /** One failed measurement for every scenario of {@code tool} that has none yet: its testbed failed. */
+  private void notRun(String tool, List<Scenario> scenarios, List<Measurement> all, TestbedException e) {
+    String why = "harness: testbed failed, trial not run: " + e.getMessage().lines().findFirst().orElse("");
+    say(tool + ": " + why);
+    for (Scenario s : scenarios) {
+      if (all.stream().noneMatch(m -> m.tool().equals(tool) && m.scenario().equals(s.id()))) {
+        all.add(new Measurement(tool, s.id(), 1, settings.actionMs(), null, null, false, List.of(why)));
       }
     }
   }

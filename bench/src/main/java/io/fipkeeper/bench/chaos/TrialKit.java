@@ -130,23 +130,32 @@ final class TrialKit {
     return io.fipkeeper.bench.AgentConfig.ETCD_PREFIX + "/" + Network.FLOATING_IP + "/election/";
   }
 
-  /** The candidates in etcd's election order (lowest create revision first: the leader, then the next winner). */
+  /**
+   * The candidates in etcd's election order (lowest create revision first: the leader, then the next winner), from
+   * the first member that answers; asked again for up to 3 s while none does in time (a loaded machine).
+   */
   List<EtcdCluster.Kv> electionOrder() {
     EtcdCluster etcd = bed.etcd();
-    TestbedException last = null;
-    for (int i = 1; i <= etcd.size(); i++) {
-      if (!etcd.isRunning(i)) {
-        continue;
+    long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    while (true) {
+      TestbedException last = null;
+      for (int i = 1; i <= etcd.size(); i++) {
+        if (!etcd.isRunning(i)) {
+          continue;
+        }
+        try {
+          return etcd.range(i, electionPrefix()).stream()
+              .sorted(Comparator.comparingLong(EtcdCluster.Kv::createRevision)).toList();
+        } catch (TestbedException e) {
+          last = e;
+        }
       }
-      try {
-        return etcd.range(i, electionPrefix()).stream()
-            .sorted(Comparator.comparingLong(EtcdCluster.Kv::createRevision)).toList();
-      } catch (TestbedException e) {
-        last = e;
+      if (System.nanoTime() - deadline > 0) {
+        throw new TestbedException("cannot read the election keys from any etcd member"
+            + (last == null ? "" : ": " + last.getMessage()));
       }
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
     }
-    throw new TestbedException("cannot read the election keys from any etcd member"
-        + (last == null ? "" : ": " + last.getMessage()));
   }
 
   /** The node that wins after {@code leader}: the next candidate in election order that is not the leader. */
