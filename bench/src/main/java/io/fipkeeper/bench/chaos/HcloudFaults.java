@@ -2,6 +2,7 @@ package io.fipkeeper.bench.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fipkeeper.bench.AgentProcess;
+import io.fipkeeper.bench.Await;
 import io.fipkeeper.bench.HttpJson;
 import io.fipkeeper.bench.Node;
 import io.fipkeeper.bench.TestbedException;
@@ -23,6 +24,9 @@ import java.util.Set;
  * agents' logs, {@code /status} and {@code /metrics} for any of them.
  */
 final class HcloudFaults {
+  /** Between writing the new token to the agents' files and revoking the old one. */
+  static final Duration ROLLOUT = Duration.ofSeconds(2);
+
   private final TrialKit kit;
   private final HttpJson http = new HttpJson();
   private final List<String> tokens = new ArrayList<>();
@@ -51,8 +55,8 @@ final class HcloudFaults {
 
   /**
    * Rotation as an operator does it: a new token is created at Hetzner, written to every agent's token file (as
-   * kubelet updates a mounted Secret), the old one revoked; then the leader is killed and the failover must work
-   * with the new token. Counts requests that still carried the old one.
+   * kubelet updates a mounted Secret), the old one revoked {@link #ROLLOUT} later; then the leader is killed and the
+   * failover must work with the new token. Counts requests that still carried the old one after its revocation.
    */
   FipkeeperTrials.Takeover tokenRotated(Node leader, Duration wait, TrialNotes notes) {
     String label = "rotated-" + (++rotations);
@@ -63,6 +67,8 @@ final class HcloudFaults {
       a.writeToken(token);
     }
     kit.timeline.record(leader.name(), "token files rotated to " + label, null);
+    // as an operator does: roll the new token out, give it a moment, then revoke the old one
+    Await.tryUntil(ROLLOUT, () -> false);
     String old = currentLabel;
     long before = requestsWith(old);
     revoke(old);

@@ -132,11 +132,12 @@ final class TrialKit {
 
   /**
    * The candidates in etcd's election order (lowest create revision first: the leader, then the next winner), from
-   * the first member that answers; asked again for up to 3 s while none does in time (a loaded machine).
+   * the first member that answers; asked again for up to 10 s while none does in time (a loaded machine, or a
+   * member still catching up after the previous trial).
    */
   List<EtcdCluster.Kv> electionOrder() {
     EtcdCluster etcd = bed.etcd();
-    long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (true) {
       TestbedException last = null;
       for (int i = 1; i <= etcd.size(); i++) {
