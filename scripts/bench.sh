@@ -5,7 +5,7 @@
 # Environment: TRIALS (default 20), STEADY_SECONDS (default 300), ACTION_MS (default 0,1000),
 # CHAOS_TRIALS (default 20: every chaos scenario, fipkeeper's and keepalived's), CHAOS_LONG_TRIALS (default 5: the
 # minute-long etcd-quorum-loss-long and etcd-slow), CHAOS_ARGS (more `chaos` options, e.g.
-# "--scenario-trials clock-step=10 --agent-setting takeoverTimeout=10s"), SKIP_CHAOS=1 to run only the failover
+# "--scenario-trials clock-step=10 --agent-setting takeoverTimeout=15s"), SKIP_CHAOS=1 to run only the failover
 # benchmark. The chaos suite at the defaults takes about two and a half hours on a 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."

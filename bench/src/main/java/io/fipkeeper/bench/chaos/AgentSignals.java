@@ -8,8 +8,11 @@ import java.util.Optional;
  * (for example {@code -Dfipkeeper.chaos.authFailureMetric=...}) should the agent settle on another name.
  */
 public final class AgentSignals {
-  /** Counter of Hetzner answers 401/403 (issue 8: "a distinct, alertable condition"). */
-  static final String AUTH_FAILURE_METRIC = "fipkeeper_hcloud_auth_failures_total";
+  /**
+   * Gauge, 1 while Hetzner's last verdict on the token was 401/403 (issue 8: "a distinct, alertable condition"; the
+   * agent's alert FipkeeperHcloudCredentialsRejected fires on it). The name the agent work of issue 8 settled on.
+   */
+  static final String AUTH_FAILURE_METRIC = "fipkeeper_hcloud_credentials_rejected";
 
   private AgentSignals() {}
 

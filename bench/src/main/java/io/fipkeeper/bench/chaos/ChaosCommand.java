@@ -63,12 +63,13 @@ public final class ChaosCommand implements Callable<Integer> {
       + "last")
   long longFaultMs;
 
-  @Option(names = "--takeover-timeout-ms", defaultValue = "10000", description = "the agents' takeoverTimeout, for the "
-      + "bound of winner-cannot-reach-hetzner (pass --agent-setting takeoverTimeout=... to set it in the agents too)")
+  @Option(names = "--takeover-timeout-ms", defaultValue = "20000", description = "the agents' takeoverTimeout (their "
+      + "default: 20 s), for the bound of winner-cannot-reach-hetzner and the flapping limit of token-revoked (pass "
+      + "--agent-setting takeoverTimeout=... to set it in the agents too; it must exceed hcloud.requestTimeout, 10 s)")
   long takeoverTimeoutMs;
 
   @Option(names = "--agent-setting", description = "KEY=VALUE added at the top level of every agent's YAML, e.g. "
-      + "takeoverTimeout=10s (an agent that does not know the key refuses to start); repeatable")
+      + "takeoverTimeout=15s (an agent that does not know the key refuses to start); repeatable")
   List<String> agentSettings;
 
   @Option(names = "--steady-seconds", defaultValue = "65", description = "window for the steady-state request rate")

@@ -57,7 +57,7 @@ final class EtcdFaults {
   private LeaderKeyWatch floorWatch(Node leader, TrialNotes notes) {
     try {
       List<EtcdCluster.Kv> order = kit.electionOrder();
-      if (order.isEmpty() || !order.get(0).value().equals(leader.name())) {
+      if (order.isEmpty() || !leader.equals(kit.candidate(order.get(0).value()))) {
         notes.findings.add("floor: " + leader.name() + " is not first in etcd's election order " + order);
         return null;
       }

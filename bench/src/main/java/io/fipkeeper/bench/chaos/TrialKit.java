@@ -162,8 +162,17 @@ final class TrialKit {
   /** The node that wins after {@code leader}: the next candidate in election order that is not the leader. */
   Node nextWinner(String leader) {
     List<EtcdCluster.Kv> order = electionOrder();
-    return order.stream().map(EtcdCluster.Kv::value).filter(v -> !v.equals(leader)).findFirst().map(this::node)
-        .orElseThrow(() -> new TestbedException("no other candidate in the election: " + order));
+    return order.stream().map(kv -> candidate(kv.value())).filter(n -> n != null && !n.name().equals(leader))
+        .findFirst().orElseThrow(() -> new TestbedException("no other candidate in the election: " + order));
+  }
+
+  /**
+   * The node a campaign value names: the node name itself (the agent up to issue 8) or an identity that starts with
+   * it, {@code <node>/<server id>/<instance>} (from issue 8 on); null when no node matches.
+   */
+  Node candidate(String value) {
+    return bed.nodes().stream().filter(n -> value.equals(n.name()) || value.startsWith(n.name() + "/")).findFirst()
+        .orElse(null);
   }
 
   /** Hetzner API requests the simulator has answered so far (the metadata service excluded). */

@@ -162,11 +162,11 @@ class ExpectationRulesTest {
 
     assertThat(check(alerting)).isEmpty();
     assertThat(check(silent)).singleElement().asString()
-        .isEqualTo("alert: fipkeeper_hcloud_auth_failures_total is not exported by any agent although every Hetzner"
+        .isEqualTo("alert: fipkeeper_hcloud_credentials_rejected is not exported by any agent although every Hetzner"
             + " request was refused 401");
-    assertThat(check(zero)).singleElement().asString().startsWith("alert: fipkeeper_hcloud_auth_failures_total is 0");
-    // window 2 x 10 s + 5.5 s: at most one new term per takeoverTimeout, plus the first
-    assertThat(check(flapping)).singleElement().asString().startsWith("flapping: 5 new terms (ACQUIRING) during the trial, at most 3");
+    assertThat(check(zero)).singleElement().asString().startsWith("alert: fipkeeper_hcloud_credentials_rejected is 0");
+    // window 10 s + 5.5 s: at most one new term per takeoverTimeout, plus the first
+    assertThat(check(flapping)).singleElement().asString().startsWith("flapping: 5 new terms (ACQUIRING) during the trial, at most 2");
   }
 
   @Test
@@ -211,15 +211,16 @@ class ExpectationRulesTest {
   @Test
   void sumsAMetricOverItsSeriesAndTellsAnAbsentOneApart() {
     String text = """
-        # HELP fipkeeper_hcloud_auth_failures_total Hetzner answers 401/403
-        # TYPE fipkeeper_hcloud_auth_failures_total counter
-        fipkeeper_hcloud_auth_failures_total{code="401",node="cp-2"} 3.0
-        fipkeeper_hcloud_auth_failures_total{code="403",node="cp-2"} 1.0
-        fipkeeper_hcloud_auth_failures_total_created 1.7E9
+        # HELP fipkeeper_hcloud_credentials_rejected 1 while Hetzner's last verdict on the token was 401/403
+        # TYPE fipkeeper_hcloud_credentials_rejected gauge
+        fipkeeper_hcloud_credentials_rejected{floating_ip="203.0.113.10",node="cp-2"} 1.0
+        fipkeeper_hcloud_credentials_rejected_other{node="cp-2"} 7.0
+        fipkeeper_takeovers_given_up_total{reason="credentials",node="cp-2"} 2.0
         """;
 
-    assertThat(AgentSignals.sum(text, "fipkeeper_hcloud_auth_failures_total")).contains(4.0);
-    assertThat(AgentSignals.sum("fipkeeper_leader 1.0\n", "fipkeeper_hcloud_auth_failures_total")).isEmpty();
+    assertThat(AgentSignals.sum(text, "fipkeeper_hcloud_credentials_rejected")).contains(1.0);
+    assertThat(AgentSignals.sum(text, "fipkeeper_takeovers_given_up_total")).contains(2.0);
+    assertThat(AgentSignals.sum("fipkeeper_leader 1.0\n", "fipkeeper_hcloud_credentials_rejected")).isEmpty();
   }
 
   @Test
