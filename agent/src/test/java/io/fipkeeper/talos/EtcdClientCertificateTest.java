@@ -79,6 +79,16 @@ class EtcdClientCertificateTest {
   }
 
   @Test
+  void readsTalosctlJsonOutputToo() throws Exception {
+    String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(YAML.readTree(pki.resourceYaml()));
+
+    JsonNode secret = secret(issuer.issue("mc.json", json, "fipkeeper-etcd-client", "kube-system", "30d", "fipkeeper"));
+
+    assertThat(Pem.certificates("tls.crt", data(secret, "tls.crt"))[0].getSubjectX500Principal().getName())
+        .isEqualTo("CN=fipkeeper,O=fipkeeper");
+  }
+
+  @Test
   void rendersTheSecretTheChartMounts() throws Exception {
     JsonNode secret = secret(issuer.issue("cp.yaml", pki.machineConfig("controlplane"), "etcd-client", "platform", "30d", "agent"));
 
