@@ -27,6 +27,9 @@ final class PatchHeader {
     yaml.comment((node.equals(etcd) ? "Node IP and etcd address: chosen from " + node
         : "Node IP chosen from " + node + ", etcd address from " + etcd)
         + ", never a floating IP (Talos leaves out only its own VIPs).");
+    if (node.equals(TalosPatch.DEFAULT_NODE_SUBNET)) {
+      yaml.comment("IPv4 only: on a dual-stack cluster add --node-subnet ::/0 (or your subnets), or the node loses its IPv6 node IP.");
+    }
     yaml.comment("Once advertisedSubnets is set, etcd advertises and listens on every matching address (check `talosctl etcd members`).");
     patch.oldEndpoint().ifPresent(old -> yaml.comment("The service-account issuer stays " + old
         + ", so tokens issued before the endpoint change stay valid."));

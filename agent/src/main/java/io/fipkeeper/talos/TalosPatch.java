@@ -208,6 +208,13 @@ public final class TalosPatch {
       Optional<String> issuer = oldEndpoint == null || oldEndpoint.isBlank()
           ? Optional.empty()
           : Optional.ofNullable(attempt(problems, () -> issuerUrl(oldEndpoint), null));
+      if (nodeSubnets.isEmpty() && ips.stream().anyMatch(FloatingIpLiteral::isV6)) {
+        // Talos' own default follows the service CIDRs' families, which this command cannot see: an IPv4-only
+        // default would move an IPv6-only or dual-stack node's IPv6 node IP and etcd address away.
+        problems.add("--node-subnet is required with an IPv6 floating IP: give the subnets the node IPs come from for"
+            + " every address family the cluster uses, e.g. --node-subnet 0.0.0.0/0 --node-subnet ::/0 (dual-stack)"
+            + " or --node-subnet ::/0 (IPv6-only)");
+      }
       List<Subnet> node = subnets(problems, "--node-subnet", nodeSubnets.isEmpty() ? List.of(DEFAULT_NODE_SUBNET) : nodeSubnets);
       List<Subnet> etcd = etcdSubnets.isEmpty() ? node : subnets(problems, "--etcd-subnet", etcdSubnets);
       if (inlineManifest != null && inlineManifest.isBlank()) {

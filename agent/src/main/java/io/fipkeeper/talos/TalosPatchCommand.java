@@ -48,7 +48,7 @@ public final class TalosPatchCommand implements Callable<Integer> {
   String oldEndpoint;
 
   @Option(names = "--node-subnet", paramLabel = "CIDR",
-      description = "subnet the node IP comes from, e.g. your private network; repeatable (default: 0.0.0.0/0)")
+      description = "subnet the node IP comes from, e.g. your private network; repeatable (default: 0.0.0.0/0; required with an IPv6 floating IP)")
   List<String> nodeSubnets;
 
   @Option(names = "--etcd-subnet", paramLabel = "CIDR", description = "subnet etcd advertises; repeatable (default: --node-subnet)")

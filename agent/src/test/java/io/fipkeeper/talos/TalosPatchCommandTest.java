@@ -37,7 +37,7 @@ class TalosPatchCommandTest {
 
   @Test
   void defaultsToTheNewestForm() {
-    assertThat(run("--for", "cluster", "--floating-ip=2001:db8::10", "--port", "443")).isZero();
+    assertThat(run("--for", "cluster", "--floating-ip=2001:db8::10", "--node-subnet", "::/0", "--port", "443")).isZero();
     assertThat(out.toString()).contains("kind: KubeClusterConfig", "endpoint: \"https://[2001:db8::10]:443\"");
   }
 

@@ -63,7 +63,8 @@ class TalosPatchTest {
 
   @Test
   void rendersAnIpv6OnlyPatchWithItsPort() throws IOException {
-    TalosPatch patch = TalosPatch.builder().floatingIp("2001:DB8:0:0::10").port("443").build();
+    TalosPatch patch = TalosPatch.builder().floatingIp("2001:DB8:0:0::10").port("443").nodeSubnets(List.of("::/0"))
+        .build();
 
     assertThat(patch.endpoint()).isEqualTo("https://[2001:db8::10]:443");
     assertThat(patch.render(PatchScope.CLUSTER)).isEqualTo(golden("v1.14-ipv6-only-cluster.yaml"));
@@ -144,11 +145,26 @@ class TalosPatchTest {
   @ParameterizedTest
   @EnumSource(TalosVersion.class)
   void everyExclusionListStartsWithTheSubnetsTheNodeNeeds(TalosVersion version) {
-    TalosPatch patch = TalosPatch.builder().talosVersion(version.label()).floatingIp("203.0.113.10")
-        .floatingIp("2001:db8::10").build();
+    TalosPatch v4 = TalosPatch.builder().talosVersion(version.label()).floatingIp("203.0.113.10").build();
+    TalosPatch dual = TalosPatch.builder().talosVersion(version.label()).floatingIp("203.0.113.10")
+        .floatingIp("2001:db8::10").nodeSubnets(List.of("0.0.0.0/0", "::/0")).build();
 
-    assertThat(patch.nodeIpSubnets()).containsExactly("0.0.0.0/0", "!203.0.113.10/32", "!2001:db8::10/128");
-    assertThat(patch.etcdSubnets()).containsExactly("0.0.0.0/0", "!203.0.113.10/32", "!2001:db8::10/128");
+    assertThat(v4.nodeIpSubnets()).containsExactly("0.0.0.0/0", "!203.0.113.10/32");
+    assertThat(v4.etcdSubnets()).containsExactly("0.0.0.0/0", "!203.0.113.10/32");
+    assertThat(dual.nodeIpSubnets()).containsExactly("0.0.0.0/0", "::/0", "!203.0.113.10/32", "!2001:db8::10/128");
+    assertThat(dual.etcdSubnets()).containsExactly("0.0.0.0/0", "::/0", "!203.0.113.10/32", "!2001:db8::10/128");
+  }
+
+  /**
+   * Talos' default node-IP subnets follow the service CIDRs' families (nodeip_config.go), which the command cannot
+   * see: with an IPv6 floating IP the IPv4-only default would move an IPv6 or dual-stack node's IPv6 node IP away.
+   */
+  @Test
+  void anIpv6FloatingIpNeedsExplicitNodeSubnets() {
+    assertThatThrownBy(() -> TalosPatch.builder().floatingIp("203.0.113.10").floatingIp("2001:db8::10").build())
+        .isInstanceOf(TalosPatch.InvalidPatchInput.class)
+        .hasMessageContaining("--node-subnet is required with an IPv6 floating IP")
+        .hasMessageContaining("--node-subnet 0.0.0.0/0 --node-subnet ::/0");
   }
 
   /**
@@ -159,11 +175,13 @@ class TalosPatchTest {
   @Test
   void theListsKeepTheNodesOwnAddressAndDropTheFloatingIp() {
     List<String> addresses = List.of("5.75.1.10", "10.0.1.2", "203.0.113.10", "2001:db8::10", "2a01:4f8::1");
-    TalosPatch defaults = TalosPatch.builder().floatingIp("5.75.1.10").floatingIp("2001:db8::10").build();
+    TalosPatch defaults = TalosPatch.builder().floatingIp("5.75.1.10").floatingIp("2001:db8::10")
+        .nodeSubnets(List.of("0.0.0.0/0", "::/0")).build();
     TalosPatch privateNet = TalosPatch.builder().floatingIp("5.75.1.10").nodeSubnets(List.of("10.0.0.0/16")).build();
 
     assertThat(FilterIpsModel.filter(addresses, List.of("0.0.0.0/0"))).first().isEqualTo("5.75.1.10");
-    assertThat(FilterIpsModel.filter(addresses, defaults.nodeIpSubnets())).containsExactly("10.0.1.2", "203.0.113.10");
+    assertThat(FilterIpsModel.filter(addresses, defaults.nodeIpSubnets()))
+        .containsExactly("10.0.1.2", "203.0.113.10", "2a01:4f8::1");
     assertThat(FilterIpsModel.filter(addresses, privateNet.etcdSubnets())).containsExactly("10.0.1.2");
     assertThat(FilterIpsModel.filter(addresses, List.of("!5.75.1.10/32"))).as("an exclusion-only list selects nothing").isEmpty();
   }
