@@ -1,6 +1,6 @@
 package io.fipkeeper.hcloud;
 
-import io.fipkeeper.leader.FloatingIpTakeover;
+import io.fipkeeper.leader.port.FloatingIpTakeover;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

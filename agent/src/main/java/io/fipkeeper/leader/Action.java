@@ -3,15 +3,15 @@ package io.fipkeeper.leader;
 import java.time.Duration;
 
 /**
- * Side effects the {@link LeaderStateMachine} asks for; {@link LeaderLoop} performs them. There is deliberately no
+ * Side effects the {@link LeaderStateMachine} asks for; {@link io.fipkeeper.leader.runtime.LeaderLoop} performs them. There is deliberately no
  * action that unassigns the floating IP at Hetzner.
  */
 public sealed interface Action {
 
-  /** Grant a lease if needed and campaign ({@link ElectionBackend#campaign()}). */
+  /** Grant a lease if needed and campaign ({@link io.fipkeeper.leader.port.ElectionBackend#campaign()}). */
   record Campaign() implements Action {}
 
-  /** Take the floating IP over for {@code term}; the runner fences ({@link ElectionBackend#stillLeader}) right before the POST. */
+  /** Take the floating IP over for {@code term}; the runner fences ({@link io.fipkeeper.leader.port.ElectionBackend#stillLeader}) right before the POST. */
   record Assign(Term term) implements Action {}
 
   /** Add the address to the interface. */

@@ -3,7 +3,8 @@ package io.fipkeeper.leader;
 /**
  * Inputs of the {@link LeaderStateMachine}: election facts, takeover outcomes, probe verdicts, ticks and shutdown.
  * Every event is an immutable value; time travels separately as the {@code nowNanos} argument of
- * {@link LeaderStateMachine#next}, except for {@link KeepAliveOk#sentNanos()}, a reading of the same ticker.
+ * {@link LeaderStateMachine#next}, except for {@link KeepAliveOk#sentNanos()}, a reading of the same ticker. The
+ * runtime maps the ports' facts to these events; the core knows nothing of the ports.
  */
 public sealed interface Event {
 
@@ -54,28 +55,4 @@ public sealed interface Event {
 
   /** Stop: resign, revoke, hand over, unbind, then STOPPED. */
   record Shutdown() implements Event {}
-
-  /**
-   * Maps a backend fact to a machine event. {@code receivedNanos} is when the loop received the fact; it stands in
-   * for the keep-alive send time when the backend does not report one (the safe-window margin absorbs the RTT).
-   */
-  static Event from(ElectionEvent e, long receivedNanos) {
-    if (e instanceof ElectionEvent.ElectionWon w) {
-      return new ElectionWon(w.term());
-    } else if (e instanceof ElectionEvent.LeaderSeen s) {
-      return new LeaderSeen(s.node(), s.revision());
-    } else if (e instanceof ElectionEvent.KeepAliveOk k) {
-      long sent = k.sentNanos() == ElectionEvent.KeepAliveOk.UNKNOWN_SENT ? receivedNanos : k.sentNanos();
-      return new KeepAliveOk(k.leaseId(), k.ttlSeconds(), sent);
-    } else if (e instanceof ElectionEvent.KeepAliveError k) {
-      return new KeepAliveError(k.leaseId(), k.reason());
-    } else if (e instanceof ElectionEvent.LeaseGone g) {
-      return new LeaseGone(g.leaseId());
-    } else if (e instanceof ElectionEvent.CampaignFailed f) {
-      return new CampaignFailed(f.reason());
-    } else if (e instanceof ElectionEvent.HolderChanged h) {
-      return new HolderChanged(h.holder());
-    }
-    throw new IllegalArgumentException("unknown election event " + e);
-  }
 }

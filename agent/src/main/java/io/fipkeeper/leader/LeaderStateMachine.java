@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * The leader state machine: a pure function from (context, event, now) to (context, actions). No I/O, no clock
- * read, no threads; {@link LeaderLoop} feeds it and performs the actions. Every (state, event) pair that can occur
+ * read, no threads; {@link io.fipkeeper.leader.runtime.LeaderLoop} feeds it and performs the actions. Every (state, event) pair that can occur
  * is handled explicitly; anything else throws {@link IllegalStateException}. STOPPED ignores everything.
  *
  * <p><b>SUSPENDED vs lost.</b> A missing keep-alive answer is not a lost lease: etcd may just be slow or a member

@@ -1,5 +1,6 @@
 package io.fipkeeper.net;
 
+import io.fipkeeper.leader.port.AddressBinder;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;

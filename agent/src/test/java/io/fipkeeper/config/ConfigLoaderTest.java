@@ -1,10 +1,10 @@
 package io.fipkeeper.config;
 
-import io.fipkeeper.hcloud.FloatingIpRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.fipkeeper.hcloud.FloatingIpRef;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

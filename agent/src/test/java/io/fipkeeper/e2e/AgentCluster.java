@@ -11,7 +11,7 @@ import io.fipkeeper.hcloudsim.HcloudSimulator;
 import io.fipkeeper.hcloudsim.RecordedCall;
 import io.fipkeeper.leader.AgentSnapshot;
 import io.fipkeeper.leader.State;
-import io.fipkeeper.net.AddressBinder;
+import io.fipkeeper.leader.port.AddressBinder;
 import io.fipkeeper.net.RecordingBinder;
 import io.fipkeeper.testing.EtcdExtension;
 import java.io.IOException;

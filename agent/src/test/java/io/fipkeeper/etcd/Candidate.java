@@ -1,7 +1,7 @@
 package io.fipkeeper.etcd;
 
-import io.fipkeeper.leader.ElectionEvent;
 import io.fipkeeper.leader.Term;
+import io.fipkeeper.leader.port.ElectionEvent;
 import io.fipkeeper.testing.EtcdExtension;
 import java.time.Duration;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.fipkeeper.hcloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.fipkeeper.leader.FloatingIpTakeover.TakeoverException;
+import io.fipkeeper.leader.port.FloatingIpTakeover.TakeoverException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class TalosPatchTest {
+public class TalosPatchTest {
   private static final YAMLMapper YAML = new YAMLMapper();
 
   @ParameterizedTest(name = "{0}")
@@ -70,7 +70,7 @@ class TalosPatchTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("invalid --floating-ip '300.1.1.1'");
   }
 
-  static String golden(String name) throws IOException {
+  public static String golden(String name) throws IOException {
     try (InputStream in = TalosPatchTest.class.getResourceAsStream("/talos/" + name)) {
       assertThat(in).as("golden file talos/%s", name).isNotNull();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);

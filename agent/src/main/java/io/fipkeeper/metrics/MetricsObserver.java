@@ -1,19 +1,19 @@
-package io.fipkeeper;
+package io.fipkeeper.metrics;
 
 import io.fipkeeper.leader.AgentSnapshot;
 import io.fipkeeper.leader.Event;
-import io.fipkeeper.leader.LeaderObserver;
 import io.fipkeeper.leader.State;
+import io.fipkeeper.leader.runtime.LeaderObserver;
 import io.fipkeeper.metrics.AgentMetrics;
 import java.time.Duration;
 import java.util.Objects;
 
 /** Mirrors the leader loop into the Prometheus gauges and counters; called on the loop thread, never throws. */
-final class MetricsObserver implements LeaderObserver {
+public final class MetricsObserver implements LeaderObserver {
   private final AgentMetrics metrics;
   private final long serverId;
 
-  MetricsObserver(AgentMetrics metrics, long serverId) {
+  public MetricsObserver(AgentMetrics metrics, long serverId) {
     this.metrics = metrics;
     this.serverId = serverId;
   }

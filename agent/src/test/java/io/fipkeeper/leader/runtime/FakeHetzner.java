@@ -1,5 +1,6 @@
-package io.fipkeeper.leader;
+package io.fipkeeper.leader.runtime;
 
+import io.fipkeeper.leader.port.FloatingIpTakeover;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;

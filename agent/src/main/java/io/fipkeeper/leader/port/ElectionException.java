@@ -1,4 +1,4 @@
-package io.fipkeeper.leader;
+package io.fipkeeper.leader.port;
 
 /** The election store could not be reached or answered unexpectedly. The message never contains secrets. */
 public final class ElectionException extends Exception {

@@ -1,6 +1,6 @@
-package io.fipkeeper;
+package io.fipkeeper.hcloud;
 
-import io.fipkeeper.leader.FloatingIpTakeover;
+import io.fipkeeper.leader.port.FloatingIpTakeover;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
@@ -9,11 +9,11 @@ import java.util.function.BooleanSupplier;
  * IPv4 one. Each assign is fenced separately (the fence runs right before each POST). A drift of either IP reads as
  * "not here", so the loop's verify re-assigns both (the one already here costs a GET, no POST).
  */
-final class DualStackTakeover implements FloatingIpTakeover {
+public final class DualStackTakeover implements FloatingIpTakeover {
   private final FloatingIpTakeover ipv4;
   private final FloatingIpTakeover ipv6;
 
-  DualStackTakeover(FloatingIpTakeover ipv4, FloatingIpTakeover ipv6) {
+  public DualStackTakeover(FloatingIpTakeover ipv4, FloatingIpTakeover ipv6) {
     this.ipv4 = Objects.requireNonNull(ipv4, "ipv4");
     this.ipv6 = Objects.requireNonNull(ipv6, "ipv6");
   }

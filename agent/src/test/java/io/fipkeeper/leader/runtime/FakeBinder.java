@@ -1,6 +1,6 @@
-package io.fipkeeper.leader;
+package io.fipkeeper.leader.runtime;
 
-import io.fipkeeper.net.AddressBinder;
+import io.fipkeeper.leader.port.AddressBinder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.List;

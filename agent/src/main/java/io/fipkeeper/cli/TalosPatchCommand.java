@@ -1,5 +1,6 @@
-package io.fipkeeper.talos;
+package io.fipkeeper.cli;
 
+import io.fipkeeper.talos.TalosPatch;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

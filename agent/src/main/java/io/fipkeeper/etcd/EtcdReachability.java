@@ -1,7 +1,7 @@
-package io.fipkeeper;
+package io.fipkeeper.etcd;
 
-import io.fipkeeper.leader.ElectionEvent;
-import io.fipkeeper.leader.EventInbox;
+import io.fipkeeper.leader.port.ElectionEvent;
+import io.fipkeeper.leader.runtime.EventInbox;
 import io.fipkeeper.metrics.AgentMetrics;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -12,13 +12,13 @@ import java.util.function.Consumer;
  * Unknown (nothing heard yet) counts as reachable: an agent whose apiserver is down does not campaign and so does
  * not talk to etcd, and must not look broken for that alone.
  */
-final class EtcdReachability implements Consumer<ElectionEvent> {
+public final class EtcdReachability implements Consumer<ElectionEvent> {
   private final EventInbox inbox;
   private final AgentMetrics metrics;
   /** null while reachable (or unknown); otherwise the last failure, one line. */
   private volatile String problem;
 
-  EtcdReachability(EventInbox inbox, AgentMetrics metrics) {
+  public EtcdReachability(EventInbox inbox, AgentMetrics metrics) {
     this.inbox = inbox;
     this.metrics = metrics;
   }
@@ -37,7 +37,7 @@ final class EtcdReachability implements Consumer<ElectionEvent> {
   }
 
   /** The readiness problem, if the last word from etcd was a failure. */
-  Optional<String> problem() {
+  public Optional<String> problem() {
     return Optional.ofNullable(problem);
   }
 }

@@ -1,6 +1,6 @@
-package io.fipkeeper;
+package io.fipkeeper.net;
 
-import io.fipkeeper.net.AddressBinder;
+import io.fipkeeper.leader.port.AddressBinder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Objects;
@@ -11,12 +11,12 @@ import java.util.Set;
  * bind, unbind and check of it applies to both. "Bound" means either is bound, so a stale IPv6 address alone is also
  * removed at start-up.
  */
-final class DualStackBinder implements AddressBinder {
+public final class DualStackBinder implements AddressBinder {
   private final AddressBinder delegate;
   private final InetAddress primary;
   private final InetAddress secondary;
 
-  DualStackBinder(AddressBinder delegate, InetAddress primary, InetAddress secondary) {
+  public DualStackBinder(AddressBinder delegate, InetAddress primary, InetAddress secondary) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.primary = Objects.requireNonNull(primary, "primary");
     this.secondary = Objects.requireNonNull(secondary, "secondary");

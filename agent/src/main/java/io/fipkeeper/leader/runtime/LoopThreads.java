@@ -1,4 +1,4 @@
-package io.fipkeeper.leader;
+package io.fipkeeper.leader.runtime;
 
 import java.time.Duration;
 import java.util.concurrent.Executor;

@@ -1,7 +1,16 @@
-package io.fipkeeper.leader;
+package io.fipkeeper.leader.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fipkeeper.leader.Action;
+import io.fipkeeper.leader.AgentSnapshot;
+import io.fipkeeper.leader.Event;
+import io.fipkeeper.leader.HolderRecord;
+import io.fipkeeper.leader.LeaderSettings;
+import io.fipkeeper.leader.State;
+import io.fipkeeper.leader.Term;
+import io.fipkeeper.leader.port.ElectionEvent;
+import io.fipkeeper.leader.port.FloatingIpTakeover;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;

@@ -1,4 +1,4 @@
-package io.fipkeeper.net;
+package io.fipkeeper.leader.port;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,8 +1,14 @@
-package io.fipkeeper.leader;
+package io.fipkeeper.leader.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fipkeeper.leader.Event;
+import io.fipkeeper.leader.HolderRecord;
+import io.fipkeeper.leader.LeaderSettings;
+import io.fipkeeper.leader.State;
+import io.fipkeeper.leader.Term;
+import io.fipkeeper.leader.port.ElectionEvent;
 import io.fipkeeper.time.Ticker;
 import java.time.Duration;
 import java.time.Instant;

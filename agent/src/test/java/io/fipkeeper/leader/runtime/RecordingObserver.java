@@ -1,5 +1,9 @@
-package io.fipkeeper.leader;
+package io.fipkeeper.leader.runtime;
 
+import io.fipkeeper.leader.Action;
+import io.fipkeeper.leader.AgentSnapshot;
+import io.fipkeeper.leader.Event;
+import io.fipkeeper.leader.State;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,5 +1,9 @@
-package io.fipkeeper.leader;
+package io.fipkeeper.leader.runtime;
 
+import io.fipkeeper.leader.AgentSnapshot;
+import io.fipkeeper.leader.HolderRecord;
+import io.fipkeeper.leader.Term;
+import io.fipkeeper.leader.port.ElectionBackend;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

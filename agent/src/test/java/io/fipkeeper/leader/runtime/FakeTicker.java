@@ -1,4 +1,4 @@
-package io.fipkeeper.leader;
+package io.fipkeeper.leader.runtime;
 
 import io.fipkeeper.time.Ticker;
 import java.time.Duration;

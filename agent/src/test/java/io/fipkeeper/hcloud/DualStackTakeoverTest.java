@@ -1,18 +1,15 @@
-package io.fipkeeper;
+package io.fipkeeper.hcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fipkeeper.leader.FloatingIpTakeover;
-import io.fipkeeper.net.RecordingBinder;
-import java.net.InetAddress;
+import io.fipkeeper.leader.port.FloatingIpTakeover;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
-class DualStackTest {
+class DualStackTakeoverTest {
   private static final long SELF = 7;
 
   /** A takeover that moves "its" IP to SELF and counts fence calls. */
@@ -80,21 +77,5 @@ class DualStackTest {
     assertThat(new DualStackTakeover(v4, v6).currentServer()).isEqualTo(3L);
     v6.server = SELF;
     assertThat(new DualStackTakeover(v4, v6).currentServer()).isEqualTo(SELF);
-  }
-
-  @Test
-  void bindingTheIpv4AddressAlsoBindsTheIpv6OneAndAStaleIpv6AloneCountsAsBound() throws Exception {
-    InetAddress v4 = InetAddress.getByName("203.0.113.10");
-    InetAddress v6 = InetAddress.getByName("2001:db8:1::1");
-    var recording = new RecordingBinder("eth0", Set.of(v6));
-    var binder = new DualStackBinder(recording, v4, v6);
-    assertThat(binder.isBound(v4)).as("stale IPv6 address alone").isTrue();
-    binder.unbind(v4);
-    assertThat(recording.isBound(v6)).isFalse();
-    binder.bind(v4);
-    assertThat(recording.isBound(v4)).isTrue();
-    assertThat(recording.isBound(v6)).isTrue();
-    binder.unbind(v4);
-    assertThat(recording.boundAddresses()).isEmpty();
   }
 }

@@ -1,6 +1,14 @@
-package io.fipkeeper.leader;
+package io.fipkeeper.leader.runtime;
 
-import io.fipkeeper.net.AddressBinder;
+import io.fipkeeper.leader.Action;
+import io.fipkeeper.leader.AgentSnapshot;
+import io.fipkeeper.leader.Event;
+import io.fipkeeper.leader.HolderRecord;
+import io.fipkeeper.leader.LeaderSettings;
+import io.fipkeeper.leader.Term;
+import io.fipkeeper.leader.port.AddressBinder;
+import io.fipkeeper.leader.port.ElectionBackend;
+import io.fipkeeper.leader.port.FloatingIpTakeover;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;

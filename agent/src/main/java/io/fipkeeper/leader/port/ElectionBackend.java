@@ -1,5 +1,8 @@
-package io.fipkeeper.leader;
+package io.fipkeeper.leader.port;
 
+import io.fipkeeper.leader.AgentSnapshot;
+import io.fipkeeper.leader.HolderRecord;
+import io.fipkeeper.leader.Term;
 import java.time.Duration;
 import java.util.function.Consumer;
 

@@ -1,4 +1,7 @@
-package io.fipkeeper.leader;
+package io.fipkeeper.leader.port;
+
+import io.fipkeeper.leader.HolderRecord;
+import io.fipkeeper.leader.Term;
 
 /** Facts reported by an {@link ElectionBackend}; the leader loop turns them into state-machine events. */
 public sealed interface ElectionEvent {

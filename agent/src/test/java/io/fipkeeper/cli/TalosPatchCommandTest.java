@@ -1,7 +1,8 @@
-package io.fipkeeper.talos;
+package io.fipkeeper.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fipkeeper.talos.TalosPatchTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.fipkeeper.leader;
+package io.fipkeeper.leader.port;
 
 import java.util.function.BooleanSupplier;
 
