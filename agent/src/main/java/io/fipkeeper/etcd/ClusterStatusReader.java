@@ -62,7 +62,7 @@ public final class ClusterStatusReader implements AutoCloseable {
     long epoch = 0;
     if (!leader.join().getKvs().isEmpty()) {
       KeyValue kv = leader.join().getKvs().get(0);
-      electedLeader = ElectionKeys.string(kv.getValue());
+      electedLeader = ElectionIdentity.parse(ElectionKeys.string(kv.getValue())).node();
       epoch = kv.getCreateRevision();
     }
     List<AgentSnapshot> snapshots = new ArrayList<>();

@@ -39,6 +39,21 @@ final class EventRelay implements Consumer<ElectionEvent>, AutoCloseable {
     }
   }
 
+  /** Runs {@code task} on the event thread, in order with the events (for work that must not run on jetcd's threads). */
+  void execute(Runnable task) {
+    try {
+      thread.execute(() -> {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          log.error("election task failed error={}", e.toString(), e);
+        }
+      });
+    } catch (RejectedExecutionException closed) {
+      log.debug("task dropped after close");
+    }
+  }
+
   private void deliver(ElectionEvent event) {
     try {
       listener.accept(event);

@@ -7,15 +7,19 @@ import java.util.function.BooleanSupplier;
 /**
  * Moves an IPv4 and an IPv6 floating IP together, as one: the leader loop sees a single takeover whose address is the
  * IPv4 one. Each assign is fenced separately (the fence runs right before each POST). A drift of either IP reads as
- * "not here", so the loop's verify re-assigns both (the one already here costs a GET, no POST).
+ * "not here" (the drifted one's server is reported), so the loop's verify re-assigns both (the one already here costs
+ * a GET, no POST).
  */
 public final class DualStackTakeover implements FloatingIpTakeover {
   private final FloatingIpTakeover ipv4;
   private final FloatingIpTakeover ipv6;
+  private final long serverId;
 
-  public DualStackTakeover(FloatingIpTakeover ipv4, FloatingIpTakeover ipv6) {
+  /** {@code serverId} is this node's server: the one both IPs must be routed to. */
+  public DualStackTakeover(FloatingIpTakeover ipv4, FloatingIpTakeover ipv6, long serverId) {
     this.ipv4 = Objects.requireNonNull(ipv4, "ipv4");
     this.ipv6 = Objects.requireNonNull(ipv6, "ipv6");
+    this.serverId = serverId;
   }
 
   @Override
@@ -33,8 +37,12 @@ public final class DualStackTakeover implements FloatingIpTakeover {
   public Long currentServer() throws TakeoverException {
     Long v4 = ipv4.currentServer();
     Long v6 = ipv6.currentServer();
-    // when they differ, report the one that is not where the IPv4 one is, so the verify sees a drift
-    return Objects.equals(v4, v6) ? v4 : v6;
+    // report a server that is not this one as soon as either family is not here, so the verify sees the drift
+    return isHere(v4) ? v6 : v4;
+  }
+
+  private boolean isHere(Long server) {
+    return server != null && server == serverId;
   }
 
   @Override

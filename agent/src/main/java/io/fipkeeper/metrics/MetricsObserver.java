@@ -1,5 +1,6 @@
 package io.fipkeeper.metrics;
 
+import io.fipkeeper.leader.Action;
 import io.fipkeeper.leader.AgentSnapshot;
 import io.fipkeeper.leader.Event;
 import io.fipkeeper.leader.State;
@@ -30,7 +31,17 @@ public final class MetricsObserver implements LeaderObserver {
   }
 
   @Override
+  public void onAction(Action action) {
+    if (action instanceof Action.ReportGiveUp g) {
+      metrics.recordGiveUp(g.reason());
+    } else if (action instanceof Action.ReportRepair r) {
+      metrics.recordRepair(r.repair());
+    }
+  }
+
+  @Override
   public void onSnapshot(AgentSnapshot snapshot) {
+    metrics.setCredentialsRejected(snapshot.credentialsRejected());
     metrics.setLeader(snapshot.state() == State.LEADING);
     metrics.setBound(snapshot.bound());
     metrics.setAssignedToSelf(Objects.equals(snapshot.assignedServer(), serverId));

@@ -53,7 +53,7 @@ class DualStackTakeoverTest {
     var v4 = new FakeTakeover("203.0.113.10", 1L);
     var v6 = new FakeTakeover("2001:db8:1::1", 1L);
     int[] fences = {0};
-    long server = new DualStackTakeover(v4, v6).takeOver(() -> ++fences[0] > 0);
+    long server = new DualStackTakeover(v4, v6, SELF).takeOver(() -> ++fences[0] > 0);
     assertThat(server).isEqualTo(SELF);
     assertThat(v4.calls).containsExactly("assign");
     assertThat(v6.calls).containsExactly("assign");
@@ -64,18 +64,28 @@ class DualStackTakeoverTest {
   void aRefusedFenceStopsBeforeTheSecondAssign() {
     var v4 = new FakeTakeover("203.0.113.10", 1L);
     var v6 = new FakeTakeover("2001:db8:1::1", 1L);
-    assertThatThrownBy(() -> new DualStackTakeover(v4, v6).takeOver(() -> false))
+    assertThatThrownBy(() -> new DualStackTakeover(v4, v6, SELF).takeOver(() -> false))
         .isInstanceOf(FloatingIpTakeover.TakeoverException.class)
         .satisfies(e -> assertThat(((FloatingIpTakeover.TakeoverException) e).fenced()).isTrue());
     assertThat(v6.calls).isEmpty();
+  }
+
+  /** Regression (issue 8, defect 6): a drift of the IPv4 address alone read as "here" (the IPv6 server was reported). */
+  @Test
+  void aDriftOfOnlyTheIpv4AddressReadsAsNotHere() throws Exception {
+    var v4 = new FakeTakeover("203.0.113.10", 3L);
+    var v6 = new FakeTakeover("2001:db8:1::1", SELF);
+    assertThat(new DualStackTakeover(v4, v6, SELF).currentServer()).isEqualTo(3L);
+    v4.server = null;
+    assertThat(new DualStackTakeover(v4, v6, SELF).currentServer()).as("IPv4 unassigned").isNull();
   }
 
   @Test
   void aDriftOfOnlyTheIpv6AddressReadsAsNotHere() throws Exception {
     var v4 = new FakeTakeover("203.0.113.10", SELF);
     var v6 = new FakeTakeover("2001:db8:1::1", 3L);
-    assertThat(new DualStackTakeover(v4, v6).currentServer()).isEqualTo(3L);
+    assertThat(new DualStackTakeover(v4, v6, SELF).currentServer()).isEqualTo(3L);
     v6.server = SELF;
-    assertThat(new DualStackTakeover(v4, v6).currentServer()).isEqualTo(SELF);
+    assertThat(new DualStackTakeover(v4, v6, SELF).currentServer()).isEqualTo(SELF);
   }
 }

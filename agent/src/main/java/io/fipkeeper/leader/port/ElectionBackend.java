@@ -4,6 +4,7 @@ import io.fipkeeper.leader.AgentSnapshot;
 import io.fipkeeper.leader.HolderRecord;
 import io.fipkeeper.leader.Term;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -13,15 +14,23 @@ import java.util.function.Consumer;
  *
  * <p>Key layout under the configured prefix {@code P} for floating IP {@code F}:
  * <ul>
- *   <li>{@code P/F/election/<lease-hex>} – campaign keys (jetcd Election), value = node name, attached to the lease;</li>
+ *   <li>{@code P/F/election/<lease-hex>} – campaign keys (jetcd Election), value = the agent's identity
+ *       {@code <node>/<server id>/<run id>}, attached to the lease;</li>
  *   <li>{@code P/F/holder} – JSON {@link HolderRecord}, written by the leader after assign+bind, no lease (it survives the holder);</li>
  *   <li>{@code P/F/agents/<node>} – JSON {@link AgentSnapshot} of each agent, attached to that agent's lease.</li>
  * </ul>
  */
 public interface ElectionBackend extends AutoCloseable {
 
-  /** Deletes an election key whose value is this node's name, left by a previous run of this node (Talos does this). */
-  void clearStaleKey(Duration timeout) throws ElectionException;
+  /**
+   * At start-up: finds the election key of this agent's previous run (same node and server id) whose lease is still
+   * alive, takes that lease over (keeps it alive; the next {@link #campaign()} uses it, so the key keeps its place
+   * and, if it leads, its term) and marks the key as this run's, which tells a previous run that is still alive to
+   * stop acting. Keys of other identities are never touched. Blocking, bounded by {@code timeout}.
+   *
+   * @return the adopted lease id, or empty when there is nothing to adopt
+   */
+  Optional<Long> adoptPreviousLease(Duration timeout) throws ElectionException;
 
   /**
    * Grants a lease (if none is alive), starts its keep-alive and campaigns. Never blocks. Reports

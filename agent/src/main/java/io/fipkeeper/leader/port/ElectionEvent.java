@@ -7,8 +7,15 @@ import io.fipkeeper.leader.Term;
 public sealed interface ElectionEvent {
   /** This node's key became the leader key. */
   record ElectionWon(Term term) implements ElectionEvent {}
-  /** The observed leader changed; {@code node} is null when there is no leader key. */
-  record LeaderSeen(String node, long revision) implements ElectionEvent {}
+  /**
+   * The observed leader changed; {@code node} is null when there is no leader key. {@code serverId} is the leader's
+   * server id when its key records one (keys of older agents record only the node name), else 0.
+   */
+  record LeaderSeen(String node, long serverId, long revision) implements ElectionEvent {
+    public LeaderSeen(String node, long revision) {
+      this(node, 0, revision);
+    }
+  }
   /**
    * A keep-alive response arrived; the lease has {@code ttlSeconds} left as seen by etcd.
    *
@@ -31,4 +38,9 @@ public sealed interface ElectionEvent {
   record CampaignFailed(String reason) implements ElectionEvent {}
   /** The holder record changed: {@code holder} now has the floating IP (null when deleted). */
   record HolderChanged(HolderRecord holder) implements ElectionEvent {}
+  /**
+   * A newer run of this agent (same node and server) adopted {@code leaseId}, this run's lease: it now owns the key
+   * and the address. {@code by} names the newer run (no secret).
+   */
+  record Superseded(long leaseId, String by) implements ElectionEvent {}
 }

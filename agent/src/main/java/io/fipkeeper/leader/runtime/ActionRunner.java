@@ -15,14 +15,17 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Performs the machine's actions against the ports. Binding runs on the loop thread (a local, fast call); etcd and
- * Hetzner calls run on their own workers and report back through the inbox, so no remote call can hold up the
- * loop's deadlines. Every failure becomes an event or a log line, never an exception out of {@link #run}.
+ * Performs the machine's actions against the ports, each on the worker that owns its external system (Hetzner,
+ * etcd, the kernel); the loop thread only submits. Outcomes come back through the inbox as events, so no remote call
+ * or {@code ip} invocation can hold up the loop's deadlines. Every failure becomes an event or a log line, never an
+ * exception out of {@link #run}.
  */
 final class ActionRunner {
   /** Bound on etcd calls that are not the fence (resign, revoke, publish); each gets a fresh timeout. */
@@ -41,6 +44,10 @@ final class ActionRunner {
   private final LoopThreads threads;
   private final InstantSource clock;
   private final Predicate<Term> locallyLeading;
+  /** Binds and unbinds that have run (failed ones included); only written on the kernel worker. */
+  private final AtomicLong binderOps = new AtomicLong();
+  /** A kernel read is queued or running: never queue a second one behind a slow {@code ip}. */
+  private final AtomicBoolean observing = new AtomicBoolean();
 
   ActionRunner(LeaderSettings settings, ElectionBackend election, FloatingIpTakeover takeover, AddressBinder binder,
       InetAddress address, EventInbox inbox, LoopThreads threads, InstantSource clock,
@@ -60,22 +67,26 @@ final class ActionRunner {
     if (action instanceof Action.Campaign) {
       campaign();
     } else if (action instanceof Action.Assign a) {
-      submit(threads.takeover(), "assign", () -> assign(a.term()));
+      submit(threads.hetzner(), "assign", () -> assign(a.term()));
     } else if (action instanceof Action.VerifyAssignment) {
-      submit(threads.takeover(), "verify", this::verify);
+      submit(threads.hetzner(), "verify", this::verify);
     } else if (action instanceof Action.Bind) {
-      bind();
+      submit(threads.kernel(), "bind", this::bind);
     } else if (action instanceof Action.Unbind) {
-      unbind();
+      submit(threads.kernel(), "unbind", this::unbind);
+    } else if (action instanceof Action.ObserveAddress) {
+      if (observing.compareAndSet(false, true)) {
+        submit(threads.kernel(), "observe-address", this::observe);
+      }
     } else if (action instanceof Action.PublishHolder p) {
-      submit(threads.election(), "publish", () -> publish(p.term()));
+      submit(threads.etcd(), "publish", () -> publish(p.term()));
     } else if (action instanceof Action.Resign r) {
-      submit(threads.election(), "resign", () -> {
+      submit(threads.etcd(), "resign", () -> {
         election.resign(r.term(), ETCD_TIMEOUT);
         log.info("resigned term={} node={}", r.term().revision(), settings.node());
       });
     } else if (action instanceof Action.Revoke) {
-      submit(threads.election(), "revoke", () -> {
+      submit(threads.etcd(), "revoke", () -> {
         election.revoke(ETCD_TIMEOUT);
         log.info("revoked lease node={}", settings.node());
       });
@@ -83,12 +94,35 @@ final class ActionRunner {
       log.warn("will retry action=takeover retry_in={} error={}", r.delay(), r.reason());
     } else if (action instanceof Action.ReportFailover f) {
       log.info("failover completed fip={} elapsed={}ms", takeover.address(), f.elapsed().toMillis());
+    } else if (action instanceof Action.ReportGiveUp g) {
+      log.warn("gave up the term reason={} fip={} node={} error={}", g.reason().name().toLowerCase(),
+          takeover.address(), settings.node(), g.detail());
+    } else if (action instanceof Action.ReportRepair r) {
+      log.warn("repairing action={} fip={} node={} error={}", r.repair().name().toLowerCase(), takeover.address(),
+          settings.node(), r.detail());
     }
   }
 
   /** Publishes this agent's snapshot in etcd; best effort, off the loop thread. */
   void publishAgent(AgentSnapshot snapshot) {
-    submit(threads.election(), "publish-agent", () -> election.publishAgent(snapshot));
+    submit(threads.etcd(), "publish-agent", () -> election.publishAgent(snapshot));
+  }
+
+  /** Removes the address on the kernel worker and waits for it, at most {@code bound}: the shutdown's last resort. */
+  void unbindNow(Duration bound) {
+    var done = new java.util.concurrent.CountDownLatch(1);
+    submit(threads.kernel(), "unbind", () -> {
+      try {
+        unbind();
+      } finally {
+        done.countDown();
+      }
+    });
+    try {
+      done.await(bound.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void campaign() {
@@ -104,9 +138,9 @@ final class ActionRunner {
       long server = takeover.takeOver(() -> fence(term));
       inbox.post(new Event.AssignDone(term, server));
     } catch (FloatingIpTakeover.TakeoverException e) {
-      inbox.post(new Event.AssignFailed(term, e.retryable(), e.fenced(), message(e)));
+      inbox.post(new Event.AssignFailed(term, e.failure(), message(e)));
     } catch (RuntimeException e) {
-      inbox.post(new Event.AssignFailed(term, true, false, message(e)));
+      inbox.post(new Event.AssignFailed(term, Event.Failure.RETRYABLE, message(e)));
     }
   }
 
@@ -129,8 +163,10 @@ final class ActionRunner {
   private void verify() {
     try {
       inbox.post(new Event.VerifyResult(takeover.currentServer()));
-    } catch (FloatingIpTakeover.TakeoverException | RuntimeException e) {
-      inbox.post(new Event.VerifyFailed(message(e)));
+    } catch (FloatingIpTakeover.TakeoverException e) {
+      inbox.post(new Event.VerifyFailed(e.failure(), message(e)));
+    } catch (RuntimeException e) {
+      inbox.post(new Event.VerifyFailed(Event.Failure.RETRYABLE, message(e)));
     }
   }
 
@@ -152,6 +188,8 @@ final class ActionRunner {
     } catch (IOException | RuntimeException e) {
       log.warn("bind failed fip={} error={}", takeover.address(), message(e));
       inbox.post(new Event.BindFailed(message(e)));
+    } finally {
+      binderOps.incrementAndGet();
     }
   }
 
@@ -162,6 +200,19 @@ final class ActionRunner {
     } catch (IOException | RuntimeException e) {
       log.warn("unbind failed fip={} error={}", takeover.address(), message(e));
       inbox.post(new Event.UnbindFailed(message(e)));
+    } finally {
+      binderOps.incrementAndGet();
+    }
+  }
+
+  /** On the kernel worker, after every bind/unbind submitted before it: the count read first is exact. */
+  private void observe() {
+    observing.set(false);
+    long ops = binderOps.get();
+    try {
+      inbox.post(new Event.AddressObserved(binder.isBound(address), ops));
+    } catch (IOException | RuntimeException e) {
+      inbox.post(new Event.AddressUnreadable(message(e)));
     }
   }
 
@@ -176,6 +227,9 @@ final class ActionRunner {
       });
     } catch (RejectedExecutionException e) {
       log.warn("action dropped action={} error={}", what, "worker stopped");
+      if (what.equals("observe-address")) {
+        observing.set(false);
+      }
     }
   }
 

@@ -42,7 +42,7 @@ public final class EventInbox implements Consumer<ElectionEvent> {
     if (e instanceof ElectionEvent.ElectionWon w) {
       return new Event.ElectionWon(w.term());
     } else if (e instanceof ElectionEvent.LeaderSeen s) {
-      return new Event.LeaderSeen(s.node(), s.revision());
+      return new Event.LeaderSeen(s.node(), s.serverId(), s.revision());
     } else if (e instanceof ElectionEvent.KeepAliveOk k) {
       long sent = k.sentNanos() == ElectionEvent.KeepAliveOk.UNKNOWN_SENT ? receivedNanos : k.sentNanos();
       return new Event.KeepAliveOk(k.leaseId(), k.ttlSeconds(), sent);
@@ -54,6 +54,8 @@ public final class EventInbox implements Consumer<ElectionEvent> {
       return new Event.CampaignFailed(f.reason());
     } else if (e instanceof ElectionEvent.HolderChanged h) {
       return new Event.HolderChanged(h.holder());
+    } else if (e instanceof ElectionEvent.Superseded s) {
+      return new Event.Superseded(s.leaseId(), s.by());
     }
     throw new IllegalArgumentException("unknown election event " + e);
   }

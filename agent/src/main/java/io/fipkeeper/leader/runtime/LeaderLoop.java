@@ -13,7 +13,6 @@ import io.fipkeeper.leader.port.ElectionBackend;
 import io.fipkeeper.leader.port.ElectionException;
 import io.fipkeeper.leader.port.FloatingIpTakeover;
 import io.fipkeeper.time.Ticker;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -37,6 +36,8 @@ public final class LeaderLoop implements AutoCloseable {
   public static final Duration TICK = Duration.ofMillis(100);
   /** {@link #alive()} turns false when no event was processed for this long (ticks arrive every 100 ms). */
   public static final Duration ALIVE_WINDOW = Duration.ofSeconds(5);
+  /** How long closing waits for queued etcd and {@code ip} calls: two etcd calls with their own timeouts, and slack. */
+  static final Duration DRAIN = ActionRunner.ETCD_TIMEOUT.multipliedBy(2).plusSeconds(1);
 
   private static final Logger log = LoggerFactory.getLogger(LeaderLoop.class);
 
@@ -86,22 +87,19 @@ public final class LeaderLoop implements AutoCloseable {
   }
 
   /**
-   * Start-up: removes a stale address (this node is not leader yet), deletes a stale election key left by a previous
-   * run, then starts draining and ticking; the machine campaigns once the apiserver is healthy. Blocking, bounded.
+   * Start-up: takes over the lease of this agent's previous run if its election key is still alive (a restart is a
+   * handover to itself: the term, the IP and the address stay), then starts draining and ticking. The first tick
+   * reads the kernel: an address found bound is kept only while Hetzner routes the IP here. The machine campaigns
+   * once the apiserver is healthy. Blocking, bounded by one etcd timeout.
    */
   public void start() {
     try {
-      if (binder.isBound(address)) {
-        binder.unbind(address);
-        log.info("removed stale address fip={} interface={}", takeover.address(), binder.interfaceName());
-      }
-    } catch (IOException | RuntimeException e) {
-      log.warn("stale address cleanup failed fip={} error={}", takeover.address(), ActionRunner.message(e));
-    }
-    try {
-      election.clearStaleKey(ActionRunner.ETCD_TIMEOUT);
+      election.adoptPreviousLease(ActionRunner.ETCD_TIMEOUT).ifPresent(lease -> {
+        log.info("adopted the previous run's lease node={} lease={}", settings.node(), Long.toHexString(lease));
+        inbox.post(new Event.LeaseAdopted(lease));
+      });
     } catch (ElectionException | RuntimeException e) {
-      log.warn("stale key cleanup failed node={} error={}", settings.node(), ActionRunner.message(e));
+      log.warn("previous run's lease not adopted node={} error={}", settings.node(), ActionRunner.message(e));
     }
     lastBeatNanos = ticker.read();
     started = true;
@@ -139,19 +137,18 @@ public final class LeaderLoop implements AutoCloseable {
     log.info("shutting down node={} state={} bound={}", settings.node(), context.state(), bound);
     post(new Event.Shutdown());
     boolean done = stopped.await(bound.toNanos(), TimeUnit.NANOSECONDS);
-    if (!done && context.bound()) {
+    if (!done && context.address().bound()) {
       log.warn("shutdown bound passed, removing address state={} fip={}", context.state(), takeover.address());
-      try {
-        binder.unbind(address);
-      } catch (IOException | RuntimeException e) {
-        log.warn("unbind failed fip={} error={}", takeover.address(), ActionRunner.message(e));
-      }
+      runner.unbindNow(DRAIN);
     }
     close();
     return done;
   }
 
-  /** Stops ticking and the workers; does not resign (use {@link #shutdown}). */
+  /**
+   * Stops ticking and the workers, after letting queued etcd calls (a resign, a revoke) and {@code ip} calls finish
+   * (bounded by {@link #DRAIN}): they must run before etcd is closed. Does not resign (use {@link #shutdown}).
+   */
   @Override
   public void close() {
     try {
@@ -160,7 +157,9 @@ public final class LeaderLoop implements AutoCloseable {
       log.warn("tick stop failed error={}", ActionRunner.message(e));
     }
     inbox.onPost(() -> { });
-    threads.shutdown();
+    if (!threads.shutdown(DRAIN)) {
+      log.warn("workers still busy after {} node={}", DRAIN, settings.node());
+    }
   }
 
   private void tick() {
@@ -204,8 +203,8 @@ public final class LeaderLoop implements AutoCloseable {
     LeaderStateMachine.Step step;
     try {
       step = machine.next(before, event, now);
-    } catch (IllegalStateException e) {
-      log.error("event rejected state={} error={}", before.state(), e.getMessage());
+    } catch (RuntimeException e) { // an unknown pair or a broken invariant: keep the last good context
+      log.error("event rejected state={} event={} error={}", before.state(), event, e.getMessage());
       return;
     }
     Context after = step.context();
@@ -243,17 +242,17 @@ public final class LeaderLoop implements AutoCloseable {
   /** The fence's local half: still acting for this very term and inside the safe window right now. */
   private boolean locallyLeading(Term term) {
     Context c = context;
-    return (c.state() == State.ACQUIRING || c.state() == State.LEADING)
+    return c.acting()
         && term.equals(c.term())
         && ticker.read() < machine.suspendDeadline(c);
   }
 
   private AgentSnapshot snapshotOf(Context c) {
-    boolean leading = c.state() == State.ACQUIRING || c.state() == State.LEADING;
-    String leader = leading ? settings.node() : c.leaderSeen();
-    long epoch = c.term() != null ? c.term().revision() : c.holderSeen() != null ? c.holderSeen().epoch() : 0;
+    String leader = c.acting() ? settings.node() : c.peers().leader();
+    long epoch = c.term() != null ? c.term().revision() : c.peers().holder() != null ? c.peers().holder().epoch() : 0;
     return new AgentSnapshot(settings.node(), settings.serverId(), c.state(), leader, takeover.address(),
-        c.assignedServer(), c.bound(), epoch, lastTransition, c.lastError(), c.apiserverHealthy());
+        c.routing().server(), c.address().bound(), epoch, lastTransition, c.lastError(), c.apiserverHealthy(),
+        c.routing().credentialsRejected(), c.lastResignation());
   }
 
   private static void notify(Runnable call) {

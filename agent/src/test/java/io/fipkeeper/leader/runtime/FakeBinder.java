@@ -13,9 +13,12 @@ final class FakeBinder implements AddressBinder {
   final Set<InetAddress> bound = ConcurrentHashMap.newKeySet();
   final List<String> ops = new CopyOnWriteArrayList<>();
   volatile boolean failBind;
+  /** The thread of every call (bind, unbind, isBound). */
+  final Set<String> threads = ConcurrentHashMap.newKeySet();
 
   @Override
   public void bind(InetAddress address) throws IOException {
+    threads.add(Thread.currentThread().getName());
     ops.add("bind " + address.getHostAddress());
     if (failBind) {
       throw new IOException("RTNETLINK answers: Operation not permitted");
@@ -25,12 +28,14 @@ final class FakeBinder implements AddressBinder {
 
   @Override
   public void unbind(InetAddress address) {
+    threads.add(Thread.currentThread().getName());
     ops.add("unbind " + address.getHostAddress());
     bound.remove(address);
   }
 
   @Override
   public boolean isBound(InetAddress address) {
+    threads.add(Thread.currentThread().getName());
     return bound.contains(address);
   }
 

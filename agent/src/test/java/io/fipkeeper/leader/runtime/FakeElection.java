@@ -6,6 +6,7 @@ import io.fipkeeper.leader.Term;
 import io.fipkeeper.leader.port.ElectionBackend;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** In-memory {@link ElectionBackend}: records every call; the fence answers {@link #leader}. */
@@ -14,10 +15,16 @@ final class FakeElection implements ElectionBackend {
   final List<HolderRecord> holders = new CopyOnWriteArrayList<>();
   final List<AgentSnapshot> agents = new CopyOnWriteArrayList<>();
   volatile boolean leader = true;
+  /** The lease a previous run left alive, adopted at start-up; 0: none. */
+  volatile long previousLease;
+  /** Runs inside resign and revoke (block on a latch to model a slow etcd). */
+  volatile Runnable slowCall = () -> { };
+  volatile boolean closed;
 
   @Override
-  public void clearStaleKey(Duration timeout) {
-    calls.add("clearStaleKey");
+  public Optional<Long> adoptPreviousLease(Duration timeout) {
+    calls.add("adoptPreviousLease");
+    return previousLease == 0 ? Optional.empty() : Optional.of(previousLease);
   }
 
   @Override
@@ -33,12 +40,14 @@ final class FakeElection implements ElectionBackend {
 
   @Override
   public void resign(Term term, Duration timeout) {
-    calls.add("resign " + term.revision());
+    slowCall.run();
+    calls.add((closed ? "closed: " : "") + "resign " + term.revision());
   }
 
   @Override
   public void revoke(Duration timeout) {
-    calls.add("revoke");
+    slowCall.run();
+    calls.add((closed ? "closed: " : "") + "revoke");
   }
 
   @Override
@@ -54,7 +63,9 @@ final class FakeElection implements ElectionBackend {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    closed = true;
+  }
 
   long count(String call) {
     return calls.stream().filter(call::equals).count();

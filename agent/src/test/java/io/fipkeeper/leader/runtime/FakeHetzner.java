@@ -19,6 +19,8 @@ final class FakeHetzner implements FloatingIpTakeover {
   final List<Long> posts = new CopyOnWriteArrayList<>();
   final Queue<TakeoverException> failures = new ConcurrentLinkedQueue<>();
   volatile Long assignedTo;
+  /** Reads of the current server (verifies and re-checks). */
+  volatile int reads;
   /** Runs at the start of every takeover (advance a fake ticker, block on a latch...). */
   volatile Runnable beforeTakeover = () -> { };
 
@@ -47,6 +49,7 @@ final class FakeHetzner implements FloatingIpTakeover {
 
   @Override
   public Long currentServer() {
+    reads++;
     return assignedTo;
   }
 

@@ -48,7 +48,7 @@ class LeaderLoopThreadTest {
       }
     };
     var threads = new LoopThreads(Executors.newSingleThreadExecutor(), Executors.newSingleThreadExecutor(),
-        Executors.newSingleThreadExecutor(), (period, tick) -> () -> { });
+        Executors.newSingleThreadExecutor(), Executors.newSingleThreadExecutor(), (period, tick) -> () -> { });
     LeaderLoop loop = new LeaderLoop(LeaderSettings.defaults(SELF, SELF_SERVER).withApiserverProbe(false), inbox,
         election, hetzner, binder, observer, ticker, InstantSource.system(), threads);
     try {
@@ -90,14 +90,7 @@ class LeaderLoopThreadTest {
     assertThat(loop.alive()).isTrue();
     assertThat(observer.failovers).hasSize(1);
 
-    CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> {
-      try {
-        return loop.shutdown(AWAIT);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    });
+    CompletableFuture<Boolean> stopped = shutdownAsync(loop);
     await("STEPPING_DOWN").atMost(AWAIT).until(() -> loop.state() == State.STEPPING_DOWN);
     assertThat(binder.has(FakeHetzner.IP)).as("kept until the next holder has the IP").isTrue();
     inbox.accept(new ElectionEvent.HolderChanged(
@@ -108,6 +101,45 @@ class LeaderLoopThreadTest {
     await("resign and revoke ran on the etcd worker").atMost(AWAIT)
         .untilAsserted(() -> assertThat(election.calls).containsSubsequence("resign 9", "revoke"));
     assertThat(hetzner.assignedTo).isEqualTo(SELF_SERVER);
+  }
+
+  /**
+   * Regression (issue 8, defect 8): {@code ip} ran on the loop thread (a hung {@code ip} blocked every deadline for
+   * its 5 s timeout), and closing the loop did not wait for the queued resign and revoke, so the agent closed etcd
+   * under them. Every kernel call now runs on the kernel worker, and closing drains the etcd worker first.
+   */
+  @Test
+  void kernelCallsNeverRunOnTheLoopThreadAndShutdownWaitsForTheQueuedResignAndRevoke() throws Exception {
+    EventInbox inbox = new EventInbox(Ticker.system());
+    CountDownLatch never = new CountDownLatch(1);
+    election.slowCall = () -> { // a slow etcd: each call takes 300 ms
+      try {
+        never.await(300, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    LeaderLoop loop = new LeaderLoop(
+        LeaderSettings.withTtl(SELF, SELF_SERVER, Duration.ofSeconds(10)).withApiserverProbe(false), inbox,
+        election, hetzner, binder, observer, Ticker.system(), InstantSource.system(), LoopThreads.daemon(SELF));
+    loop.start();
+    await("campaign issued").atMost(AWAIT).until(() -> election.count("campaign") == 1);
+    inbox.accept(new ElectionEvent.KeepAliveOk(LEASE, 10));
+    inbox.accept(new ElectionEvent.ElectionWon(TERM));
+    await("LEADING and bound").atMost(AWAIT).until(() -> loop.state() == State.LEADING && binder.has(FakeHetzner.IP));
+
+    CompletableFuture<Boolean> stopped = shutdownAsync(loop);
+    await("STEPPING_DOWN").atMost(AWAIT).until(() -> loop.state() == State.STEPPING_DOWN);
+    inbox.accept(new ElectionEvent.HolderChanged(
+        new HolderRecord("cp-2", OTHER_SERVER, FakeHetzner.IP, 12, Instant.EPOCH)));
+    assertThat(stopped.get(AWAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    election.close(); // what the agent does right after the loop's shutdown returns
+
+    assertThat(election.calls).as("resign and revoke ran before etcd was closed")
+        .containsSubsequence("resign 9", "revoke").doesNotContain("closed: resign 9", "closed: revoke");
+    assertThat(binder.has(FakeHetzner.IP)).as("the last unbind ran before the workers stopped").isFalse();
+    assertThat(binder.threads).as("threads that ran ip").isNotEmpty()
+        .noneMatch(name -> name.startsWith("fipkeeper-loop-")).allMatch(name -> name.startsWith("fipkeeper-ip-"));
   }
 
   @Test
@@ -124,5 +156,17 @@ class LeaderLoopThreadTest {
     assertThat(loop.state()).isEqualTo(State.STEPPING_DOWN);
     assertThat(binder.has(FakeHetzner.IP)).isFalse();
     assertThat(hetzner.assignedTo).isEqualTo(SELF_SERVER);
+  }
+
+  /** A graceful shutdown on another thread: it returns only once STOPPED or bounded out. */
+  private static CompletableFuture<Boolean> shutdownAsync(LeaderLoop loop) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return loop.shutdown(AWAIT);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    });
   }
 }
