@@ -8,8 +8,9 @@ import java.util.Set;
 
 /**
  * Binds the IPv6 floating address together with the IPv4 one: the leader loop only knows the IPv4 address, and every
- * bind, unbind and check of it applies to both. "Bound" means either is bound, so a stale IPv6 address alone is also
- * removed at start-up.
+ * bind, unbind and check of it applies to both. "Bound" means both are bound, so that a leader whose IPv6 address
+ * alone was removed behind its back sees the gap and binds again (both binds are idempotent); every unbind removes
+ * both.
  */
 public final class DualStackBinder implements AddressBinder {
   private final AddressBinder delegate;
@@ -40,7 +41,7 @@ public final class DualStackBinder implements AddressBinder {
 
   @Override
   public boolean isBound(InetAddress address) throws IOException {
-    return delegate.isBound(address) || (address.equals(primary) && delegate.isBound(secondary));
+    return delegate.isBound(address) && (!address.equals(primary) || delegate.isBound(secondary));
   }
 
   @Override
