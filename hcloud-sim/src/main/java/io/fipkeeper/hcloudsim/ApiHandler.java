@@ -3,8 +3,6 @@ package io.fipkeeper.hcloudsim;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +24,6 @@ final class ApiHandler {
   private final SimState state;
   private final ApiResources resources;
   private final Map<String, String> labelsByToken;
-  /** Labels whose token was revoked: answered 401 from then on, like a token deleted in the Hetzner console. */
-  private final Set<String> revoked = ConcurrentHashMap.newKeySet();
   private final Recorder recorder;
 
   ApiHandler(SimState state, ApiResources resources, Map<String, String> labelsByToken, Recorder recorder) {
@@ -83,17 +79,7 @@ final class ApiHandler {
     if (labelsByToken.isEmpty()) {
       return "any";
     }
-    String label = labelsByToken.get(token);
-    return label == null || revoked.contains(label) ? null : label;
-  }
-
-  /** Revokes the token registered under {@code label}; false when no token has that label. */
-  boolean revoke(String label) {
-    if (!labelsByToken.containsValue(label)) {
-      return false;
-    }
-    revoked.add(label);
-    return true;
+    return labelsByToken.get(token);
   }
 
   private void stamp(SimResponse response) {

@@ -20,7 +20,6 @@ public final class HcloudSimulator implements AutoCloseable {
   private final SimState state;
   private final Recorder recorder = new Recorder();
   private final SimHttpServer server;
-  private final ApiHandler api;
   private volatile InetSocketAddress address;
 
   private HcloudSimulator(Builder b) {
@@ -30,9 +29,8 @@ public final class HcloudSimulator implements AutoCloseable {
     Map<String, String> labelsByToken = new LinkedHashMap<>();
     b.tokens.forEach((label, value) -> labelsByToken.put(value, label));
     ApiResources resources = new ApiResources(state, this::apiUrl);
-    this.api = new ApiHandler(state, resources, Map.copyOf(labelsByToken), recorder);
     Dispatcher dispatcher = new Dispatcher(
-        api,
+        new ApiHandler(state, resources, Map.copyOf(labelsByToken), recorder),
         new MetadataHandler(state),
         new ControlHandler(state, recorder),
         recorder,
@@ -109,16 +107,6 @@ public final class HcloudSimulator implements AutoCloseable {
   /** How long future assign/unassign actions stay running. */
   public void setActionDuration(Duration d) {
     state.setActionDuration(d);
-  }
-
-  /**
-   * Revokes the token registered with {@code label} (as deleting it in the Hetzner console does): every later request
-   * with it gets 401 {@code unauthorized}. Tokens of other labels keep working.
-   */
-  public void revokeToken(String label) {
-    if (!api.revoke(Objects.requireNonNull(label, "label"))) {
-      throw new IllegalArgumentException("no token registered with label '" + label + "'");
-    }
   }
 
   public void inject(FaultRule rule) {
