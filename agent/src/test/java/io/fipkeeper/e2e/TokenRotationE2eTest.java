@@ -57,7 +57,7 @@ class TokenRotationE2eTest {
     Node next = nodes.stream().filter(n -> n != old).findFirst().orElseThrow();
 
     cluster.rotateToken();
-    cluster.sim().revokeToken("default");
+    cluster.sim().revokeToken("default", true);
     Instant rotated = Instant.now();
     old.crash();
     assertThat(cluster.awaitSoleLeader(ELECTION)).isSameAs(next);
@@ -81,7 +81,7 @@ class TokenRotationE2eTest {
     Node old = cluster.awaitSoleLeader(ELECTION);
     Node next = nodes.stream().filter(n -> n != old).findFirst().orElseThrow();
 
-    cluster.sim().revokeToken("default");
+    cluster.sim().revokeToken("default", true);
     Instant revoked = Instant.now();
     old.crash();
     cluster.awaitUntil(next.name + " reports the rejected token", ELECTION,
