@@ -1,6 +1,6 @@
 package io.fipkeeper.cli;
 
-import io.fipkeeper.talos.TalosPatchCommand;
+import io.fipkeeper.cli.TalosPatchCommand;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;

@@ -13,6 +13,9 @@ import java.util.List;
  * parts in ksail's folder layout.
  */
 public final class TalosPatchOutput {
+  /** The file name of each part in ksail's layout ({@code DIR/cluster/...}, {@code DIR/control-planes/...}). */
+  public static final String FILE_NAME = PatchHeader.FILE_NAME;
+
   private TalosPatchOutput() {}
 
   /**

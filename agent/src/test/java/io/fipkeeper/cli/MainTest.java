@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fipkeeper.Main;
 import io.fipkeeper.config.AgentConfig;
-import io.fipkeeper.hcloud.FloatingIpRef;
 import io.fipkeeper.config.HttpSettings;
+import io.fipkeeper.hcloud.FloatingIpRef;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;

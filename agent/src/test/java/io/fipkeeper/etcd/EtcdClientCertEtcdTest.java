@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.fipkeeper.leader.ElectionEvent;
+import io.fipkeeper.leader.port.ElectionEvent;
 import io.fipkeeper.talos.EtcdClientCertificate;
 import io.fipkeeper.testing.EtcdExtension;
 import io.fipkeeper.testing.TalosEtcdPki;
@@ -79,7 +79,8 @@ class EtcdClientCertEtcdTest {
   private List<ElectionEvent> campaignUntil(EtcdSettings settings, String node, Class<? extends ElectionEvent> outcome) {
     List<ElectionEvent> events = new CopyOnWriteArrayList<>();
     try (EtcdElection election =
-        new EtcdElection(settings, EtcdExtension.randomPrefix(), "203.0.113.10", node, Duration.ofSeconds(2), events::add)) {
+        new EtcdElection(settings, EtcdExtension.randomPrefix(), "203.0.113.10", ElectionIdentity.of(node, 7),
+            Duration.ofSeconds(2), events::add)) {
       election.campaign();
       await(node + " campaign ends in " + outcome.getSimpleName() + ", events " + events).atMost(Duration.ofSeconds(30))
           .until(() -> events.stream().anyMatch(outcome::isInstance));

@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  *       entry added.
  * </ul>
  */
-class TalosPatchTest {
+public class TalosPatchTest {
   private static final YAMLMapper YAML = new YAMLMapper();
 
   /** Fields a 1.14 document may carry, from the Go structs' yaml tags at v1.14.0-rc.1. */
@@ -249,7 +249,7 @@ class TalosPatchTest {
         .dns("k8s.example.com").oldEndpoint("https://198.51.100.1:6443").nodeSubnets(List.of("10.0.0.0/16")).build();
   }
 
-  static String golden(String name) throws IOException {
+  public static String golden(String name) throws IOException {
     try (InputStream in = TalosPatchTest.class.getResourceAsStream("/talos/" + name)) {
       assertThat(in).as("golden file talos/%s", name).isNotNull();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
