@@ -8,6 +8,7 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v keepalived >/dev/null 2>&1 || need+=(keepalived)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v faketime >/dev/null 2>&1 || need+=(faketime)  # libfaketime: the chaos suite's clock-step scenario
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
