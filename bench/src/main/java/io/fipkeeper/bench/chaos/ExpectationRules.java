@@ -119,9 +119,11 @@ final class ExpectationRules {
     }
   }
 
+  /** New terms while the fault lasted (the restore afterwards elects a leader, which is no flap). */
   private void flapping(List<String> out) {
+    java.time.Instant until = seen.faultEnd() != null ? seen.faultEnd() : t.to();
     List<NodeEvent> terms = events.stream()
-        .filter(e -> "ACQUIRING".equals(e.state()) && !e.at().isBefore(t.from()) && !e.at().isAfter(t.to()))
+        .filter(e -> "ACQUIRING".equals(e.state()) && !e.at().isBefore(t.from()) && !e.at().isAfter(until))
         .toList();
     if (terms.size() > x.maxAcquisitions()) {
       out.add(checker.report("flapping: " + terms.size() + " new terms (ACQUIRING) during the trial, at most "

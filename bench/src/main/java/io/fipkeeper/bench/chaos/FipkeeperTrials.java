@@ -21,7 +21,11 @@ import java.util.Optional;
  */
 final class FipkeeperTrials {
   private static final Duration SETTLE = Duration.ofSeconds(60);
-  private static final Duration CLEAN_STANDBY = Duration.ofSeconds(15);
+  /**
+   * How long the standbys may take to campaign again: long enough for a node that sat out after its token was
+   * rejected (it retries after 30 s, 1 min, then every 2 min) once the token works again.
+   */
+  private static final Duration CLEAN_STANDBY = Duration.ofSeconds(150);
   private static final Duration WATCH_NO_FAILOVER = Duration.ofSeconds(5);
   static final String TOOL = "fipkeeper";
 
@@ -41,20 +45,34 @@ final class FipkeeperTrials {
 
   /** Brings everything back (processes, network, faults) and waits for one leader and clean standbys. */
   String settle() {
+    return settleAndCheck(new ArrayList<>());
+  }
+
+  /** {@link #settle()}; standbys that are not clean when the wait ends are noted in {@code findings}. */
+  private String settleAndCheck(List<String> findings) {
     restore();
     String leader = kit.bed.awaitSettledLeader(n -> true, SETTLE);
-    Await.tryUntil(CLEAN_STANDBY, () -> kit.bed.agents().stream()
+    boolean clean = Await.tryUntil(CLEAN_STANDBY, () -> kit.bed.agents().stream()
         .filter(a -> !a.node().name().equals(leader))
         .allMatch(a -> a.status().map(s -> "CAMPAIGNING".equals(s.state()) && !s.bound()).orElse(false)
             && !kit.holdsAddress(a.node())));
+    if (!clean) {
+      kit.bed.agents().stream().filter(a -> !a.node().name().equals(leader)).forEach(a -> findings.add(
+          "settle: standby " + a.node().name() + " not clean " + CLEAN_STANDBY.toSeconds() + " s after the leader settled: "
+              + a.status().map(s -> s.state() + " bound=" + s.bound()).orElse("no status")
+              + (kit.holdsAddress(a.node()) ? ", address bound" : "")));
+    }
     return leader;
   }
 
   Measurement run(Scenario scenario, int trial) {
-    String leader = settle();
+    TrialNotes notes = new TrialNotes();
+    List<String> before = new ArrayList<>();
+    String leader = settleAndCheck(before);
+    // a trial that starts without clean standbys cannot test what it is meant to
+    before.forEach(f -> notes.findings.add("harness: before the fault: " + f));
     Node ln = kit.node(leader);
     Instant from = Instant.now();
-    TrialNotes notes = new TrialNotes();
     Takeover result;
     long t0 = System.nanoTime();
     try {
@@ -63,9 +81,10 @@ final class FipkeeperTrials {
       notes.findings.add("harness: " + e.getMessage().lines().findFirst().orElse(""));
       result = new Takeover(null, false);
     }
+    notes.faultEnd = Instant.now();
     String settled;
     try {
-      settled = settle();
+      settled = settleAndCheck(notes.findings);
     } catch (TestbedException e) {
       notes.findings.add("settle: " + e.getMessage().lines().findFirst().orElse(""));
       settled = null;
@@ -105,7 +124,7 @@ final class FipkeeperTrials {
   private Observations observations(String leader, Double outage, TrialNotes notes) {
     return new Observations(leader, notes.serviceOutageMs != null ? notes.serviceOutageMs : outage,
         notes.hcloudRequests, notes.revokedTokenRequests, notes.authFailures, notes.tokenLeaks, notes.pausedNode,
-        notes.pausedAt);
+        notes.pausedAt, notes.faultEnd);
   }
 
   /**
@@ -227,7 +246,9 @@ final class FipkeeperTrials {
     if (!scenario.expectsFailover() || result.recoveryMs() == null || scenario == Scenario.LEADER_PAUSE) {
       return Outage.within(kit.prober.samples(), t0, now);
     }
-    long split = t0 + (long) (result.recoveryMs() * 1e6) + 1_000_000_000L;
+    // the recovery is measured from the fault itself, which some injections apply a while after t0
+    long split = (result.fromNanos() != 0 ? result.fromNanos() : t0) + (long) (result.recoveryMs() * 1e6)
+        + 1_000_000_000L;
     Double after = Outage.within(kit.prober.samples(), split, now);
     if (after != null && after > 0) {
       extra.add(Outage.afterTakeover(after, kit.prober.last().map(l -> !l.ok()).orElse(false)));
@@ -266,6 +287,13 @@ final class FipkeeperTrials {
     }
   }
 
-  /** A takeover's time from the fault, or not recovered. */
-  record Takeover(Double recoveryMs, boolean recovered) {}
+  /**
+   * A takeover's time from the fault, or not recovered; {@code fromNanos} is when the fault was applied (the
+   * {@code System.nanoTime()} the recovery counts from, 0 when it is the trial's start).
+   */
+  record Takeover(Double recoveryMs, boolean recovered, long fromNanos) {
+    Takeover(Double recoveryMs, boolean recovered) {
+      this(recoveryMs, recovered, 0);
+    }
+  }
 }

@@ -14,6 +14,7 @@ import java.util.List;
  * @param tokenLeaks where a token value was found (log, /status, /metrics), one line each
  * @param pausedNode the node frozen by a pause trial (null otherwise)
  * @param pausedAt when it was frozen
+ * @param faultEnd when the injection ended and the harness began to restore the testbed (null: the trial's end)
  */
 public record Observations(
     String leaderBefore,
@@ -23,13 +24,14 @@ public record Observations(
     Double authFailures,
     List<String> tokenLeaks,
     String pausedNode,
-    Instant pausedAt) {
+    Instant pausedAt,
+    Instant faultEnd) {
 
   public Observations {
     tokenLeaks = List.copyOf(tokenLeaks);
   }
 
   public static Observations of(String leaderBefore, Double outageMs) {
-    return new Observations(leaderBefore, outageMs, null, null, null, List.of(), null, null);
+    return new Observations(leaderBefore, outageMs, null, null, null, List.of(), null, null, null);
   }
 }

@@ -97,7 +97,8 @@ final class TrialKit {
       at[0] = System.nanoTime();
       return held;
     });
-    return ok ? new FipkeeperTrials.Takeover((at[0] - t0) / 1e6, true) : new FipkeeperTrials.Takeover(null, false);
+    return ok ? new FipkeeperTrials.Takeover((at[0] - t0) / 1e6, true, t0)
+        : new FipkeeperTrials.Takeover(null, false, t0);
   }
 
   /** Keeps the trial going for {@code d} while watching every agent's state; adds what it saw to the notes. */

@@ -28,4 +28,6 @@ final class TrialNotes {
   Double serviceOutageMs;
   /** Whether the simulator held requests in this trial (their send time comes from its hold log). */
   boolean heldRequests;
+  /** When the injection ended and the restore began. */
+  Instant faultEnd;
 }

@@ -149,9 +149,11 @@ class ExpectationRulesTest {
 
   @Test
   void tokenRevokedNeedsTheAlertAndFailsFlapping() {
+    // each node tries once and sits out; the restore afterwards elects a leader, which is no flap
     Trial alerting = trial(Scenario.TOKEN_REVOKED).authFailures(3.0).addresses(CP1_HOLDS, "cp-1", "cp-1")
         .log("cp-2", 2600, "state from=CAMPAIGNING to=ACQUIRING event=ElectionWon term=9")
-        .log("cp-3", 13_000, "state from=CAMPAIGNING to=ACQUIRING event=ElectionWon term=10");
+        .log("cp-3", 13_000, "state from=CAMPAIGNING to=ACQUIRING event=ElectionWon term=10")
+        .faultEnd(15_600).log("cp-1", 17_000, "state from=CAMPAIGNING to=ACQUIRING event=ElectionWon term=11");
     Trial silent = trial(Scenario.TOKEN_REVOKED).addresses(CP1_HOLDS, "cp-1", "cp-1");
     Trial zero = trial(Scenario.TOKEN_REVOKED).authFailures(0.0).addresses(CP1_HOLDS, "cp-1", "cp-1");
     Trial flapping = trial(Scenario.TOKEN_REVOKED).authFailures(9.0).addresses(CP1_HOLDS, "cp-1", "cp-1");
@@ -288,6 +290,7 @@ class ExpectationRulesTest {
     final List<String> leaks = new ArrayList<>();
     String pausedNode;
     Instant pausedAt;
+    Instant faultEnd;
 
     Trial(Scenario scenario) {
       this.scenario = scenario;
@@ -327,6 +330,11 @@ class ExpectationRulesTest {
 
     Trial leak(String where) {
       leaks.add(where);
+      return this;
+    }
+
+    Trial faultEnd(long ms) {
+      faultEnd = at(ms);
       return this;
     }
 
@@ -379,7 +387,7 @@ class ExpectationRulesTest {
       return new TrialRecord("fipkeeper", scenario.id(), 1, at(0), to, sorted, events, NODES, assignments, addresses,
           settledLeader, assignedAfter, recoveryMs, s.bounds().of(scenario), recovered, List.of(),
           s.expectation(scenario), new Observations("cp-1", outageMs, hcloudRequests, revokedTokenRequests,
-              authFailures, leaks, pausedNode, pausedAt));
+              authFailures, leaks, pausedNode, pausedAt, faultEnd));
     }
   }
 }
