@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * fipkeeper (leader SIGKILL, SIGTERM, apiserver failure, etcd quorum loss, a failed assign action, and the issue 8/9
  * scenarios address-removed, leader-crash-restart, winner-cannot-reach-hetzner, etcd-leader-kill), plus keepalived's
  * crash failover; no fipkeeper trial may violate a rule or miss its recovery bound. The scenarios listed in
- * {@link Scenario#AWAITING_AGENT_FIX} are left out until the agent work lands (run them here with
- * {@code -Dfipkeeper.chaos.awaiting=run}).
+ * {@link Scenario#AWAITING_AGENT_FIX} (leader-crash-restart, etcd-leader-kill) are left out until the agent work
+ * lands (run them here with {@code -Dfipkeeper.chaos.awaiting=run}).
  */
 @Timeout(780)
 class ChaosShortSuiteTest {
