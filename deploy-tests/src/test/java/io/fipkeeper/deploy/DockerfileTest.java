@@ -44,7 +44,8 @@ class DockerfileTest {
     assertThat(text).contains("./mvnw -B -q -pl agent -am package -DskipTests");
     assertThat(text).contains("cp agent/target/fipkeeper.jar /fipkeeper.jar");
     assertThat(text).contains("COPY --from=build /fipkeeper.jar /app/fipkeeper.jar");
-    assertThat(text).contains("install -y --no-install-recommends iproute2");
+    assertThat(text).contains("install -y --no-install-recommends openjdk-17-jre-headless iproute2 ca-certificates");
+    assertThat(text).contains("COPY --chmod=0755 image/fipkeeper /usr/local/bin/fipkeeper");
     assertThat(instruction("ENTRYPOINT")).isEqualTo("[\"/usr/local/bin/fipkeeper\"]");
   }
 
