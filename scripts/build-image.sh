@@ -83,10 +83,12 @@ mirror_for() {
 
 find_mirrors() {
   local codename
+  # shellcheck source=/dev/null
   codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
   MIRROR=${FIPKEEPER_DEBIAN_MIRROR:-}
   SECURITY_MIRROR=${FIPKEEPER_DEBIAN_SECURITY_MIRROR:-}
   if [ -z "$MIRROR" ] || [ -z "$SECURITY_MIRROR" ]; then
+    # shellcheck source=/dev/null
     (. /etc/os-release && [ "${ID:-}" = debian ]) \
       || die "not a Debian host: set FIPKEEPER_DEBIAN_MIRROR and FIPKEEPER_DEBIAN_SECURITY_MIRROR"
     [ -n "$MIRROR" ] || MIRROR=$(mirror_for "$codename")
@@ -118,7 +120,9 @@ build_base() {
   log "base rootfs: mmdebstrap $SUITE/$ARCH from $MIRROR (+ $SECURITY_MIRROR): $PACKAGES"
   # essential variant: Essential:yes packages plus ours and their dependencies, no apt. Merged /usr is set up by the
   # hook instead of the usrmerge package (which would pull in perl). update-alternatives needs man1 to exist even
-  # though no man page is installed; the customize hook removes what a running agent never reads.
+  # though no man page is installed; the customize hook removes what a running agent never reads. The hooks' "$1"
+  # (the new root) is expanded by mmdebstrap, not here.
+  # shellcheck disable=SC2016
   mmdebstrap --variant=essential --arch="$ARCH" --format=tar --include="$PACKAGES" \
     --aptopt='APT::Install-Recommends "false"' "${proxy_opt[@]}" \
     --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
