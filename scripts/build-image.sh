@@ -42,7 +42,7 @@ die() { log "$*"; exit 1; }
 preflight() {
   [ "$(id -u)" -eq 0 ] || die "needs root (chroot and namespaces for the training run, root-owned files in the image)"
   local missing=()
-  for tool in mmdebstrap umoci etcd java unshare ip tar sha256sum; do
+  for tool in mmdebstrap umoci etcd java keytool openssl unshare ip tar sha256sum; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
   [ ${#missing[@]} -eq 0 ] || die "missing tools: ${missing[*]} (run: make deps)"
@@ -155,16 +155,29 @@ stage_app() {
   touch -d "@$stamp" "$WORK/app/app/fipkeeper.jar" "$WORK/app/usr/local/bin/fipkeeper"
 }
 
-# Runs the agent from the image rootfs once, as a leader, and writes /app/fipkeeper.jsa when it exits.
+# Runs the agent from the image rootfs once, as a leader, and writes /app/fipkeeper.jsa when it exits. The Hetzner
+# API (the simulator behind image/TlsForward.java) and the apiserver probe (openssl s_server) are HTTPS as in a
+# cluster, so the TLS classes are archived too: they cost ~1 s of start-up and ~4 MiB when loaded from the JDK.
+# The training CA goes into this throw-away rootfs's trust store only; the image's layers come from $BASE_TAR.
 train_appcds() {
-  local rootfs=$WORK/rootfs
-  mkdir -p "$rootfs"
+  local rootfs=$WORK/rootfs pki=$WORK/pki
+  mkdir -p "$rootfs" "$pki"
   tar -C "$rootfs" -xf "$BASE_TAR"
   cp -a "$WORK/app/." "$rootfs/"
+  printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$pki/server.ext"
+  (
+    cd "$pki"
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 1 -subj "/CN=fipkeeper training CA"
+    openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1
+    openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 1 -extfile server.ext
+    openssl pkcs12 -export -in server.crt -inkey server.key -out server.p12 -passout pass:training
+  ) >"$WORK/pki.log" 2>&1 || { cat "$WORK/pki.log" >&2; die "cannot make the training PKI"; }
+  keytool -importcert -noprompt -keystore "$rootfs/etc/ssl/certs/java/cacerts" -storepass changeit \
+    -alias fipkeeper-training -file "$pki/ca.crt" >/dev/null 2>&1
   log "AppCDS: training run of the image's JVM"
   cat >"$WORK/train.sh" <<'TRAIN'
 set -euo pipefail
-rootfs=$1 work=$2 sim_jar=$3
+rootfs=$1 work=$2 sim_jar=$3 forward=$4 pki=$5
 ip link set lo up
 # a veth pair stands in for the node's interface (the dummy driver is not always loadable)
 ip link add eth0 type veth peer name eth1
@@ -199,8 +212,12 @@ etcd --name train --data-dir "$work/etcd" --listen-client-urls http://127.0.0.1:
   >"$work/etcd.log" 2>&1 &
 java -Xmx128m -XX:+UseSerialGC -jar "$sim_jar" --host 127.0.0.1 --port 8080 --token training-token \
   --server train=192.0.2.10 --floating-ip k8s-api=203.0.113.10 --action-duration 200ms >"$work/sim.log" 2>&1 &
+java -Xmx32m "$forward" 127.0.0.1:8443 127.0.0.1:8080 "$pki/server.p12" training >"$work/forward.log" 2>&1 &
+openssl s_server -quiet -www -accept 127.0.0.1:6443 -cert "$pki/server.crt" -key "$pki/server.key" \
+  >"$work/apiserver.log" 2>&1 &
 await "etcd health" 60 bash -c "$(declare -f http_get); http_get 2379 /health | grep -q true"
 await "simulator" 60 grep -q 'listening on' "$work/sim.log"
+await "TLS forwarder" 60 grep -q 'listening on' "$work/forward.log"
 server=$(sed -n 's/.*server train id=\([0-9]*\).*/\1/p' "$work/sim.log" | head -1)
 mkdir -p "$rootfs/tmp/fipkeeper"
 printf training-token >"$rootfs/tmp/fipkeeper/token"
@@ -208,14 +225,14 @@ cat >"$rootfs/tmp/fipkeeper/config.yaml" <<CONFIG
 node: train
 floatingIp: {name: k8s-api}
 hcloud:
-  endpoint: http://127.0.0.1:8080/v1
+  endpoint: https://127.0.0.1:8443/v1
   tokenFile: /tmp/fipkeeper/token
   metadataUrl: http://127.0.0.1:8080/metadata/$server/hetzner/v1/metadata
   actionPollInterval: 100ms
 etcd: {endpoints: ["http://127.0.0.1:2379"], leaseTtl: 2s, prefix: /fipkeeper-training}
 interface: eth0
 binder: ip
-apiserver: {enabled: false}
+apiserver: {enabled: true, url: "https://127.0.0.1:6443/readyz", insecureSkipVerify: true, interval: 500ms}
 handoverTimeout: 1s
 http: {listen: "127.0.0.1:9847"}
 log: {format: json, level: info}
@@ -227,6 +244,7 @@ agent=$!
 await "leader with the address bound" "${TRAIN_TIMEOUT:-120}" \
   bash -c "$(declare -f http_get); http_get 9847 /status | grep -q '\"state\":\"LEADING\".*\"bound\":true'"
 for path in /healthz /readyz /status /metrics /nothing; do http_get 9847 "$path" >/dev/null; done
+grep -q 'handshake ok' "$work/forward.log" || { echo "training: the agent never reached the API over TLS" >&2; exit 1; }
 kill -TERM "$agent"
 wait "$agent" || { echo "training: the agent exited with $?" >&2; tail -20 "$work/agent.log" >&2; exit 1; }
 TRAIN
@@ -234,7 +252,7 @@ TRAIN
   # mounts vanish with it; network namespace: fixed loopback ports that collide with nothing on this machine.
   IMAGE_PATH=$IMAGE_PATH JVM_OPTIONS=$JVM_OPTIONS \
     unshare --fork --pid --mount --net --kill-child --propagation private \
-    bash "$WORK/train.sh" "$rootfs" "$WORK" "$SIM_JAR" \
+    bash "$WORK/train.sh" "$rootfs" "$WORK" "$SIM_JAR" "$ROOT/image/TlsForward.java" "$pki" \
     || die "AppCDS training run failed (logs: $WORK/*.log, kept)"
   [ -s "$rootfs/app/fipkeeper.jsa" ] || die "the training run wrote no /app/fipkeeper.jsa (log: $WORK/agent.log)"
   cp "$rootfs/app/fipkeeper.jsa" "$WORK/app/app/fipkeeper.jsa"

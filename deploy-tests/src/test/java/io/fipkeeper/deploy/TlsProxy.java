@@ -1,47 +1,37 @@
 package io.fipkeeper.deploy;
 
+import io.fipkeeper.bench.Await;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An HTTPS endpoint in front of a plain-HTTP server (the Hetzner simulator), with a certificate from a throw-away
- * CA that exists only for this test: a client gets through only if it trusts that CA. It counts completed and failed
- * TLS handshakes, so a test can tell that the traffic really went through TLS. The PKI is made with the
- * {@code openssl} CLI; {@link #close()} stops the listener, every open connection and deletes the keys.
+ * CA that exists only for this test: a client gets through only if it trusts that CA. It runs image/TlsForward.java
+ * (the forwarder the image build's training run uses) as a process and counts the handshakes it reports, so a test can
+ * tell that the traffic really went through TLS. The PKI is made with the {@code openssl} CLI; {@link #close()} stops
+ * the forwarder and deletes the keys.
  */
 final class TlsProxy implements AutoCloseable {
   private static final String PASSWORD = "smoke-test";
+  private static final Pattern LISTENING = Pattern.compile("listening on \\S+:(\\d+)");
 
   private final Path pki;
-  private final SSLServerSocket server;
-  private final InetSocketAddress target;
-  private final AtomicInteger handshakes = new AtomicInteger();
-  private final AtomicInteger failedHandshakes = new AtomicInteger();
-  private final Thread acceptor;
+  private final Process process;
+  private final int port;
 
-  private TlsProxy(Path pki, SSLServerSocket server, InetSocketAddress target) {
+  private TlsProxy(Path pki, Process process, int port) {
     this.pki = pki;
-    this.server = server;
-    this.target = target;
-    this.acceptor = new Thread(this::acceptLoop, "tls-proxy-accept");
-    acceptor.setDaemon(true);
-    acceptor.start();
+    this.process = process;
+    this.port = port;
   }
 
   /** Listens on {@code address}:any port with a certificate for that IP address, forwarding to {@code target}. */
@@ -58,21 +48,26 @@ final class TlsProxy implements AutoCloseable {
           "-out", "server.crt", "-days", "1", "-extfile", "server.ext");
       openssl(pki, "pkcs12", "-export", "-in", "server.crt", "-inkey", "server.key", "-out", "server.p12",
           "-passout", "pass:" + PASSWORD);
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      try (InputStream in = Files.newInputStream(pki.resolve("server.p12"))) {
-        keys.load(in, PASSWORD.toCharArray());
+      Path log = pki.resolve("forward.log");
+      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx32m", RepoPaths.root().resolve("image/TlsForward.java").toString(), address + ":0",
+          target.getHostString() + ":" + target.getPort(), pki.resolve("server.p12").toString(), PASSWORD)
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      int[] port = new int[1];
+      boolean listening = Await.tryUntil(Duration.ofSeconds(30), () -> {
+        Matcher m = LISTENING.matcher(read(log));
+        if (m.find()) {
+          port[0] = Integer.parseInt(m.group(1));
+        }
+        return port[0] > 0 || !p.isAlive();
+      });
+      if (!listening || port[0] == 0) {
+        p.destroyForcibly();
+        throw new IllegalStateException("image/TlsForward.java did not start: " + read(log));
       }
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(keys, PASSWORD.toCharArray());
-      SSLContext tls = SSLContext.getInstance("TLS");
-      tls.init(kmf.getKeyManagers(), null, null);
-      SSLServerSocket server = (SSLServerSocket) tls.getServerSocketFactory()
-          .createServerSocket(0, 50, InetAddress.getByName(address));
-      return new TlsProxy(pki, server, target);
+      return new TlsProxy(pki, p, port[0]);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot set up TLS: " + e, e);
     }
   }
 
@@ -82,24 +77,24 @@ final class TlsProxy implements AutoCloseable {
   }
 
   int port() {
-    return server.getLocalPort();
+    return port;
   }
 
   int handshakes() {
-    return handshakes.get();
+    return count("handshake ok");
   }
 
   int failedHandshakes() {
-    return failedHandshakes.get();
+    return count("handshake failed");
   }
 
   @Override
   public void close() {
+    process.destroy();
     try {
-      server.close();
-      acceptor.join(5_000);
-    } catch (IOException e) {
-      // closing anyway
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -110,63 +105,20 @@ final class TlsProxy implements AutoCloseable {
     }
   }
 
-  private void acceptLoop() {
-    while (!server.isClosed()) {
-      try {
-        SSLSocket client = (SSLSocket) server.accept();
-        Thread t = new Thread(() -> serve(client), "tls-proxy-conn");
-        t.setDaemon(true);
-        t.start();
-      } catch (IOException e) {
-        return; // closed
-      }
-    }
+  private int count(String prefix) {
+    return (int) read(pki.resolve("forward.log")).lines().filter(l -> l.startsWith(prefix)).count();
   }
 
-  private void serve(SSLSocket client) {
-    try (client; Socket upstream = new Socket()) {
-      client.setSoTimeout(60_000);
-      try {
-        client.startHandshake();
-        handshakes.incrementAndGet();
-      } catch (IOException e) {
-        failedHandshakes.incrementAndGet();
-        return;
-      }
-      upstream.connect(target, 5_000);
-      Thread back = new Thread(() -> pipe(upstream, client), "tls-proxy-back");
-      back.setDaemon(true);
-      back.start();
-      pipe(client, upstream);
-      back.join(5_000);
-    } catch (IOException e) {
-      // the peer went away
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void pipe(Socket from, Socket to) {
+  private static String read(Path file) {
     try {
-      InputStream in = from.getInputStream();
-      OutputStream out = to.getOutputStream();
-      byte[] buf = new byte[16 * 1024];
-      for (int n; (n = in.read(buf)) >= 0; ) {
-        out.write(buf, 0, n);
-        out.flush();
-      }
-      if (!(to instanceof SSLSocket)) {
-        to.shutdownOutput();
-      } else {
-        to.close();
-      }
+      return Files.readString(file);
     } catch (IOException e) {
-      // one side closed: the other direction ends by itself
+      throw new UncheckedIOException(e);
     }
   }
 
   private static void openssl(Path dir, String... args) {
-    List<String> argv = new java.util.ArrayList<>(List.of("openssl"));
+    List<String> argv = new ArrayList<>(List.of("openssl"));
     argv.addAll(List.of(args));
     try {
       Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
