@@ -268,7 +268,9 @@ assemble() {
   umoci new --image "$oci:$tag"
   umoci raw add-layer --image "$oci:$tag" --history.created_by "mmdebstrap --variant=essential $SUITE: $PACKAGES" \
     "$BASE_TAR"
-  tar --numeric-owner --owner=0 --group=0 -C "$WORK/app" -cf "$WORK/app.tar" .
+  # root-owned, world-readable whatever the build machine's umask: the layer's directories (/, /usr, ...) replace
+  # the base layer's modes
+  tar --numeric-owner --owner=0 --group=0 --mode='u+rwX,go+rX,go-w' -C "$WORK/app" -cf "$WORK/app.tar" .
   umoci raw add-layer --image "$oci:$tag" --history.created_by "fipkeeper $VERSION: agent jar, AppCDS archive, launcher" \
     "$WORK/app.tar"
   umoci config --image "$oci:$tag" --architecture "$ARCH" --os linux --created "$created" \
@@ -282,7 +284,7 @@ assemble() {
     --config.label "org.opencontainers.image.version=$VERSION" \
     --config.label "org.opencontainers.image.revision=$revision" \
     --config.label org.opencontainers.image.source=https://github.com/fipkeeper/fipkeeper \
-    --config.label "org.opencontainers.image.base.name=debian:$SUITE ($PACKAGES)" \
+    --config.label "io.fipkeeper.image.base=Debian $SUITE packages: $PACKAGES" \
     --history.created_by "fipkeeper config"
   umoci gc --layout "$oci"
   mkdir -p "$OUT_DIR"

@@ -39,6 +39,7 @@ final class ImageArchive {
         throw new AssertionError("scripts/build-image.sh failed (exit " + p.exitValue() + "):\n" + output);
       }
       System.out.print(output);
+      Files.deleteIfExists(log);
       if (!Files.isRegularFile(archive)) {
         throw new AssertionError("scripts/build-image.sh wrote no " + archive);
       }
