@@ -12,7 +12,8 @@
 #
 # Environment:
 #   FIPKEEPER_IMAGE_ARCH      Debian architecture to build (default: this machine's). Another one needs
-#                             qemu-user-static with binfmt_misc: the training run executes the image's JVM.
+#                             qemu-user-static, binfmt-support and arch-test: the training run executes the
+#                             image's JVM (slowly, under emulation; raise TRAIN_TIMEOUT, seconds, default 120).
 #   FIPKEEPER_IMAGE_VERSION   org.opencontainers.image.version label (default: the Maven project version)
 #   FIPKEEPER_IMAGE_CACHE     where base rootfs tarballs are kept (default /var/cache/fipkeeper-image; "" = none)
 #   FIPKEEPER_DEBIAN_MIRROR, FIPKEEPER_DEBIAN_SECURITY_MIRROR
@@ -49,8 +50,9 @@ preflight() {
   for jar in "$JAR" "$SIM_JAR"; do
     [ -f "$jar" ] || die "missing $jar (build the jars: ./mvnw -B -ntp -DskipTests package)"
   done
-  if [ "$ARCH" != "$(dpkg --print-architecture)" ] && [ ! -e "/proc/sys/fs/binfmt_misc/qemu-${QEMU_ARCH:-$(qemu_arch "$ARCH")}" ]; then
-    die "building $ARCH on $(dpkg --print-architecture) needs qemu-user-static and binfmt-support (the training run executes the image's JVM)"
+  if [ "$ARCH" != "$(dpkg --print-architecture)" ] \
+    && { [ ! -e "/proc/sys/fs/binfmt_misc/qemu-$(qemu_arch "$ARCH")" ] || ! command -v arch-test >/dev/null 2>&1; }; then
+    die "building $ARCH on $(dpkg --print-architecture) needs qemu-user-static, binfmt-support and arch-test (mmdebstrap and the training run execute $ARCH binaries)"
   fi
 }
 
