@@ -2,27 +2,32 @@ package io.fipkeeper;
 
 import io.fipkeeper.Agent.AgentStartException;
 import io.fipkeeper.config.AgentConfig;
+import io.fipkeeper.config.TokenSource;
+import io.fipkeeper.etcd.ElectionIdentity;
 import io.fipkeeper.etcd.EtcdElection;
+import io.fipkeeper.etcd.EtcdReachability;
 import io.fipkeeper.etcd.EtcdSettings;
-import io.fipkeeper.hcloud.ApiToken;
+import io.fipkeeper.hcloud.DualStackTakeover;
 import io.fipkeeper.hcloud.FloatingIpAssigner;
 import io.fipkeeper.hcloud.FloatingIpRef;
 import io.fipkeeper.hcloud.HcloudClient;
 import io.fipkeeper.hcloud.HcloudException;
 import io.fipkeeper.hcloud.MetadataClient;
 import io.fipkeeper.hcloud.RateLimit;
-import io.fipkeeper.leader.EventInbox;
-import io.fipkeeper.leader.FloatingIpTakeover;
-import io.fipkeeper.leader.FloatingIpTakeover.TakeoverException;
+import io.fipkeeper.hcloud.TokenProvider;
 import io.fipkeeper.leader.LeaderSettings;
+import io.fipkeeper.leader.port.AddressBinder;
+import io.fipkeeper.leader.port.FloatingIpTakeover;
+import io.fipkeeper.leader.port.FloatingIpTakeover.TakeoverException;
+import io.fipkeeper.leader.runtime.EventInbox;
 import io.fipkeeper.metrics.AgentMetrics;
-import io.fipkeeper.net.AddressBinder;
+import io.fipkeeper.metrics.MetricsObserver;
+import io.fipkeeper.net.DualStackBinder;
 import io.fipkeeper.net.InterfaceResolver;
 import io.fipkeeper.net.IpCommandBinder;
 import io.fipkeeper.net.RecordingBinder;
 import io.fipkeeper.time.Ticker;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
@@ -73,7 +78,7 @@ final class AgentParts implements AutoCloseable {
       if (config.floatingIpV6().isPresent()) {
         FloatingIpAssigner ipv6 = assigner(hcloud, config, config.floatingIpV6().get(), serverId);
         String address6 = fetchAddress(ipv6, config.floatingIpV6().get());
-        takeover = new DualStackTakeover(ipv4, ipv6);
+        takeover = new DualStackTakeover(ipv4, ipv6, serverId);
         binder = new DualStackBinder(binder, InetAddress.getByName(address), InetAddress.getByName(address6));
       }
       LeaderSettings settings = leaderSettings(config, serverId);
@@ -81,7 +86,7 @@ final class AgentParts implements AutoCloseable {
       EtcdReachability reachability = new EtcdReachability(inbox, metrics);
       // the election is built last: nothing after it can fail, so there is no connection to clean up on failure
       EtcdElection election = new EtcdElection(etcdSettings(config.etcd()), config.etcd().prefix(), address,
-          config.node(), config.etcd().leaseTtl(), reachability);
+          ElectionIdentity.of(config.node(), serverId), config.etcd().leaseTtl(), reachability);
       return new AgentParts(serverId, takeover, binder, inbox, election, metrics, reachability, settings, version);
     } catch (UnknownHostException | RuntimeException e) {
       throw new AgentStartException("start-up failed: " + oneLine(e), e);
@@ -94,9 +99,12 @@ final class AgentParts implements AutoCloseable {
   }
 
   private static LeaderSettings leaderSettings(AgentConfig config, long serverId) {
-    LeaderSettings d = LeaderSettings.withTtl(config.node(), serverId, config.etcd().leaseTtl());
-    return new LeaderSettings(d.node(), d.serverId(), d.leaseTtl(), d.keepAliveInterval(), config.handoverTimeout(),
-        config.hcloud().verifyInterval(), d.retryInitial(), d.retryMax(), config.apiserver().enabled());
+    return LeaderSettings.withTtl(config.node(), serverId, config.etcd().leaseTtl())
+        .withHandoverTimeout(config.handoverTimeout())
+        .withApiserverProbe(config.apiserver().enabled())
+        // re-read Hetzner one request timeout after a takeover: a stale POST has landed or been given up by then
+        .withHetznerTimings(config.hcloud().verifyInterval(), config.takeoverTimeout(),
+            config.hcloud().requestTimeout());
   }
 
   private static long resolveServerId(AgentConfig config) throws AgentStartException {
@@ -191,17 +199,18 @@ final class AgentParts implements AutoCloseable {
   record Hcloud(HcloudClient client) {
 
     static Hcloud connect(AgentConfig config, AtomicReference<AgentMetrics> metrics) throws AgentStartException {
-      ApiToken token;
+      // re-read on every request (docs/configuration.md): a rotated Secret is used without a restart
+      TokenSource source = config.hcloud().token();
+      TokenProvider tokens = TokenProvider.rereading(source::read, source.description());
       try {
-        token = ApiToken.of(config.hcloud().token().read());
-      } catch (UncheckedIOException | IllegalArgumentException e) {
-        throw new AgentStartException("cannot read the Hetzner API token from " + config.hcloud().token().description()
-            + ": " + oneLine(e), e);
+        tokens.token(); // fail the start-up at once, with one line, when there is no usable token
+      } catch (IllegalStateException e) {
+        throw new AgentStartException(oneLine(e), e);
       }
       AtomicReference<HcloudClient> self = new AtomicReference<>();
       HcloudClient client = HcloudClient.builder()
           .baseUrl(config.hcloud().endpoint())
-          .token(token)
+          .tokens(tokens)
           .userAgent("fipkeeper/" + io.fipkeeper.cli.BuildInfo.version())
           .requestTimeout(config.hcloud().requestTimeout())
           .listener((operation, code) -> {

@@ -1,6 +1,6 @@
 package io.fipkeeper.cli;
 
-import io.fipkeeper.talos.TalosPatchCommand;
+import io.fipkeeper.cli.TalosPatchCommand;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -34,6 +34,7 @@ public final class Cli implements Callable<Integer> {
     cli.addSubcommand(withConfigOptions(new CommandLine(new StatusCommand(env, launcher))));
     cli.addSubcommand(new CommandLine(new VersionCommand()));
     cli.addSubcommand(new CommandLine(new TalosPatchCommand()));
+    cli.addSubcommand(new CommandLine(new EtcdClientCertCommand()));
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -14,7 +14,9 @@ import java.util.Optional;
  * @param floatingIp the IPv4 floating IP to keep
  * @param floatingIpV6 the optional IPv6 floating IP, moved together with the IPv4 one
  * @param interfaceName the interface to bind on, or {@code "auto"} for the default-route interface
- * @param handoverTimeout positive bound on keeping the address bound after losing leadership
+ * @param handoverTimeout positive bound on keeping the address bound after resigning on purpose (shutdown, unhealthy
+ *     apiserver) while waiting for the next holder
+ * @param takeoverTimeout bound on one takeover; longer than {@code hcloud.requestTimeout}
  */
 public record AgentConfig(
     String node,
@@ -26,6 +28,7 @@ public record AgentConfig(
     BinderKind binder,
     ProbeSettings apiserver,
     Duration handoverTimeout,
+    Duration takeoverTimeout,
     HttpSettings http,
     LogSettings log) {
 
@@ -42,6 +45,7 @@ public record AgentConfig(
     Objects.requireNonNull(binder, "binder");
     Objects.requireNonNull(apiserver, "apiserver");
     Objects.requireNonNull(handoverTimeout, "handoverTimeout");
+    Objects.requireNonNull(takeoverTimeout, "takeoverTimeout");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(log, "log");
   }

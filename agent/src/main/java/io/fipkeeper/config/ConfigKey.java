@@ -45,6 +45,7 @@ enum ConfigKey {
   APISERVER_CA_FILE("apiserver.caFile", null),
   APISERVER_INSECURE_SKIP_VERIFY("apiserver.insecureSkipVerify", null),
   HANDOVER_TIMEOUT("handoverTimeout", "--handover-timeout"),
+  TAKEOVER_TIMEOUT("takeoverTimeout", "--takeover-timeout", "FIPKEEPER_TAKEOVER_TIMEOUT"),
   HTTP_LISTEN("http.listen", "--http-listen", "FIPKEEPER_HTTP_LISTEN"),
   LOG_FORMAT("log.format", "--log-format", "FIPKEEPER_LOG_FORMAT"),
   LOG_LEVEL("log.level", "--log-level", "FIPKEEPER_LOG_LEVEL");

@@ -23,6 +23,7 @@ public final class ConfigLoader {
   static final String DEFAULT_METADATA_URL = "http://169.254.169.254/hetzner/v1/metadata";
   static final String DEFAULT_ETCD_ENDPOINT = "https://127.0.0.1:2379";
   static final String DEFAULT_APISERVER_URL = "https://127.0.0.1:6443/readyz";
+  static final Duration DEFAULT_TAKEOVER_TIMEOUT = Duration.ofSeconds(20);
 
   private static final Pattern NODE = Pattern.compile("[^\\s/]{1,253}");
   private static final Pattern INTERFACE = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
@@ -99,13 +100,14 @@ public final class ConfigLoader {
         AgentConfig.BinderKind.IP);
     ProbeSettings probe = probe();
     Duration handover = in.duration(ConfigKey.HANDOVER_TIMEOUT, Duration.ofSeconds(10), MIN_DURATION);
+    Duration takeover = takeoverTimeout(hcloud);
     HttpSettings http = in.listen(ConfigKey.HTTP_LISTEN, new HttpSettings("0.0.0.0", 9847));
     LogSettings log = log();
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
     AgentConfig config = new AgentConfig(node, fip.orElseThrow(), fip6, hcloud, etcd, iface, binder, probe,
-        handover, http, log);
+        handover, takeover, http, log);
     return new LoadedConfig(config, in.origins());
   }
 
@@ -185,6 +187,22 @@ public final class ConfigLoader {
     return problems.isEmpty()
         ? new HcloudSettings(endpoint, token, metadata, serverId, request, action, poll, verify)
         : null;
+  }
+
+  /**
+   * Bounds one takeover. 20 s by default: a normal assign takes a request and an action of a few seconds, and a
+   * slow or failing API gets one whole request timeout plus a retry before another node gets its turn.
+   */
+  private Duration takeoverTimeout(HcloudSettings hcloud) {
+    Duration takeover = in.duration(ConfigKey.TAKEOVER_TIMEOUT, DEFAULT_TAKEOVER_TIMEOUT, Duration.ofSeconds(1));
+    Optional<RawValue> raw = in.raw(ConfigKey.TAKEOVER_TIMEOUT);
+    Duration request = hcloud == null ? null : hcloud.requestTimeout();
+    if (request != null && takeover.compareTo(request) <= 0) {
+      String origin = raw.map(RawValue::origin).orElse("takeoverTimeout (default)");
+      in.problem(origin, "must be longer than hcloud.requestTimeout (" + DurationText.format(request)
+          + "): a takeover needs at least one whole request", DurationText.format(takeover));
+    }
+    return takeover;
   }
 
   private EtcdSettings etcd() {

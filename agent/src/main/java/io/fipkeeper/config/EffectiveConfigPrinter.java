@@ -79,6 +79,7 @@ public final class EffectiveConfigPrinter {
     line(1, "insecureSkipVerify", String.valueOf(p.insecureSkipVerify()), "apiserver.insecureSkipVerify");
 
     line(0, "handoverTimeout", c.handoverTimeout(), "handoverTimeout");
+    line(0, "takeoverTimeout", c.takeoverTimeout(), "takeoverTimeout");
     section("http");
     line(1, "listen", c.http().hostPort(), "http.listen");
     section("log");

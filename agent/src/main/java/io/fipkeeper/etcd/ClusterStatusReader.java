@@ -5,8 +5,8 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.fipkeeper.leader.AgentSnapshot;
-import io.fipkeeper.leader.ElectionException;
 import io.fipkeeper.leader.HolderRecord;
+import io.fipkeeper.leader.port.ElectionException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +62,7 @@ public final class ClusterStatusReader implements AutoCloseable {
     long epoch = 0;
     if (!leader.join().getKvs().isEmpty()) {
       KeyValue kv = leader.join().getKvs().get(0);
-      electedLeader = ElectionKeys.string(kv.getValue());
+      electedLeader = ElectionIdentity.parse(ElectionKeys.string(kv.getValue())).node();
       epoch = kv.getCreateRevision();
     }
     List<AgentSnapshot> snapshots = new ArrayList<>();

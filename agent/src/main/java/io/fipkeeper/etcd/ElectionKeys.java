@@ -4,7 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The key layout documented on {@link io.fipkeeper.leader.ElectionBackend}: {@code P/F/election/<lease-hex>},
+ * The key layout documented on {@link io.fipkeeper.leader.port.ElectionBackend}: {@code P/F/election/<lease-hex>},
  * {@code P/F/holder}, {@code P/F/agents/<node>}. The election keys themselves are named by etcd's election service
  * ({@code <election name>/<lease id in hex>}).
  */

@@ -8,8 +8,8 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
-import io.fipkeeper.leader.ElectionEvent;
 import io.fipkeeper.leader.HolderRecord;
+import io.fipkeeper.leader.port.ElectionEvent;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches the election prefix and the holder key, reporting {@code LeaderSeen} whenever the leader (the election key
  * with the lowest create revision) changes and {@code HolderChanged} whenever {@code P/F/holder} is written or
- * deleted. The current values are reported once at start. jetcd resumes broken watches from the last revision it
- * saw, so a short etcd outage loses no change; a watch jetcd gives up on is reopened by the next {@link #start()}.
+ * deleted. The current values are reported once at start. Every write of a campaign key is also handed to
+ * {@code onCandidateWritten} (a newer run of this agent marking the key it adopted). jetcd resumes broken watches
+ * from the last revision it saw, so a short etcd outage loses no change; a watch jetcd gives up on is reopened by the
+ * next {@link #start()}.
  */
 final class ElectionObserver implements AutoCloseable {
 
@@ -41,6 +43,7 @@ final class ElectionObserver implements AutoCloseable {
   private final Client client;
   private final ElectionKeys keys;
   private final Consumer<ElectionEvent> events;
+  private final Consumer<KeyValue> onCandidateWritten;
   /** Header revision of the newest leader read reported; older answers arriving late are dropped. */
   private final AtomicLong leaderReadRevision = new AtomicLong();
   private final List<Watch.Watcher> watchers = new ArrayList<>();
@@ -53,10 +56,12 @@ final class ElectionObserver implements AutoCloseable {
   private volatile long generation;
   private final AtomicBoolean failing = new AtomicBoolean();
 
-  ElectionObserver(Client client, ElectionKeys keys, Consumer<ElectionEvent> events) {
+  ElectionObserver(Client client, ElectionKeys keys, Consumer<ElectionEvent> events,
+      Consumer<KeyValue> onCandidateWritten) {
     this.client = client;
     this.keys = keys;
     this.events = events;
+    this.onCandidateWritten = onCandidateWritten;
   }
 
   /** Starts both watches unless they are already running. Never blocks. */
@@ -72,6 +77,11 @@ final class ElectionObserver implements AutoCloseable {
     watchers.add(watch.watch(keys.electionPrefix(), WatchOption.builder().isPrefix(true).withCreateNotify(true).build(),
         Watch.listener(response -> {
           watchWorks();
+          for (WatchEvent event : response.getEvents()) {
+            if (event.getEventType() == WatchEvent.EventType.PUT) {
+              onCandidateWritten.accept(event.getKeyValue());
+            }
+          }
           refreshLeader();
         }, this::watchFailed, () -> watchEnded(current))));
     watchers.add(watch.watch(keys.holder(), WatchOption.DEFAULT,
@@ -101,19 +111,20 @@ final class ElectionObserver implements AutoCloseable {
       return;
     }
     leaderReadRevision.set(revision);
-    String node = null;
+    ElectionIdentity leader = null;
     long createRevision = 0;
     if (!response.getKvs().isEmpty()) {
       KeyValue kv = response.getKvs().get(0);
-      node = ElectionKeys.string(kv.getValue());
+      leader = ElectionIdentity.parse(ElectionKeys.string(kv.getValue()));
       createRevision = kv.getCreateRevision();
     }
+    String node = leader == null ? null : leader.node();
     if (Objects.equals(node, lastLeader) && createRevision == lastLeaderRevision) {
       return;
     }
     lastLeader = node;
     lastLeaderRevision = createRevision;
-    events.accept(new ElectionEvent.LeaderSeen(node, createRevision));
+    events.accept(new ElectionEvent.LeaderSeen(node, leader == null ? 0 : leader.serverId(), createRevision));
   }
 
   private void holderChanged(WatchResponse response) {

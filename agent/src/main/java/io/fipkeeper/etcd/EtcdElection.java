@@ -9,13 +9,14 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
 import io.fipkeeper.leader.AgentSnapshot;
-import io.fipkeeper.leader.ElectionBackend;
-import io.fipkeeper.leader.ElectionEvent;
-import io.fipkeeper.leader.ElectionException;
 import io.fipkeeper.leader.HolderRecord;
 import io.fipkeeper.leader.Term;
+import io.fipkeeper.leader.port.ElectionBackend;
+import io.fipkeeper.leader.port.ElectionEvent;
+import io.fipkeeper.leader.port.ElectionException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * in order, on one thread ({@link EventRelay}). Fencing compares the leader key's create revision in etcd; it narrows
  * the race with Hetzner's unconditional assign but cannot close it.
  *
+ * <p>Identity: every campaign key holds {@link ElectionIdentity} ({@code node/server/run}). A restarted agent adopts
+ * the lease of its previous run's key ({@link #adoptPreviousLease}) instead of deleting it, so a restart keeps the
+ * key's place and term; it marks the key with its own run id, and a previous run that is still alive (a surge pod on
+ * the same node) sees that write and stops acting ({@code Superseded}) instead of both keeping the lease alive.
+ * Keys of another identity (another server that reuses the node name, or an older agent) are never touched.
+ *
  * <p>Thread-safety: all methods may be called from any thread; lease state is guarded by {@code this}.
  */
 public final class EtcdElection implements ElectionBackend {
@@ -44,7 +51,8 @@ public final class EtcdElection implements ElectionBackend {
   private final KV kv;
   private final ElectionKeys keys;
   private final String node;
-  private final ByteSequence nodeBytes;
+  private final ElectionIdentity identity;
+  private final ByteSequence value;
   private final long ttlSeconds;
   private final Duration grantTimeout;
   private final EventRelay events;
@@ -57,70 +65,114 @@ public final class EtcdElection implements ElectionBackend {
   private CompletableFuture<Term> campaign;
   private Term lastWon;
   private boolean closed;
+  /** The lease a newer run of this agent adopted from us; its terms are that run's now (0: none). */
+  private long supersededLease;
 
   /**
-   * Connects to etcd with {@code settings}; see {@link #EtcdElection(Client, String, String, String, Duration, Consumer)}.
+   * Connects to etcd with {@code settings}; see
+   * {@link #EtcdElection(Client, String, String, ElectionIdentity, Duration, Consumer)}.
    */
-  public EtcdElection(EtcdSettings settings, String prefix, String floatingIp, String node, Duration leaseTtl,
-      Consumer<ElectionEvent> listener) {
-    this(settings.newClient(), prefix, floatingIp, node, leaseTtl, listener, settings.dialTimeout());
+  public EtcdElection(EtcdSettings settings, String prefix, String floatingIp, ElectionIdentity identity,
+      Duration leaseTtl, Consumer<ElectionEvent> listener) {
+    this(settings.newClient(), prefix, floatingIp, identity, leaseTtl, listener, settings.dialTimeout());
   }
 
   /**
    * @param client a jetcd client; this election owns it and closes it in {@link #close()}
    * @param prefix key prefix, e.g. {@code /fipkeeper}
    * @param floatingIp the floating IP this election is for, e.g. {@code 203.0.113.10}
-   * @param node this node's name (the campaign value)
+   * @param identity this agent's node, server id and run id (the campaign value)
    * @param leaseTtl lease TTL, whole seconds, at least 2 s
    * @param listener receives every {@link ElectionEvent}, in order, on this election's event thread
    */
-  public EtcdElection(Client client, String prefix, String floatingIp, String node, Duration leaseTtl,
+  public EtcdElection(Client client, String prefix, String floatingIp, ElectionIdentity identity, Duration leaseTtl,
       Consumer<ElectionEvent> listener) {
-    this(client, prefix, floatingIp, node, leaseTtl, listener, Duration.ofSeconds(2));
+    this(client, prefix, floatingIp, identity, leaseTtl, listener, Duration.ofSeconds(2));
   }
 
-  private EtcdElection(Client client, String prefix, String floatingIp, String node, Duration leaseTtl,
+  private EtcdElection(Client client, String prefix, String floatingIp, ElectionIdentity identity, Duration leaseTtl,
       Consumer<ElectionEvent> listener, Duration dialTimeout) {
     this.client = Objects.requireNonNull(client, "client");
-    if (node == null || node.isBlank()) {
-      throw new IllegalArgumentException("node: must not be blank, got \"" + node + "\"");
-    }
+    this.identity = Objects.requireNonNull(identity, "identity");
+    String node = identity.node();
     if (leaseTtl == null || leaseTtl.toSeconds() < 2 || leaseTtl.toMillis() % 1000 != 0) {
       throw new IllegalArgumentException("leaseTtl: must be a whole number of seconds, at least 2, got " + leaseTtl);
     }
     this.kv = client.getKVClient();
     this.keys = ElectionKeys.of(prefix, floatingIp);
     this.node = node;
-    this.nodeBytes = ElectionKeys.bytes(node);
+    this.value = ElectionKeys.bytes(identity.value());
     this.ttlSeconds = leaseTtl.toSeconds();
     // a grant that takes longer than the lease it asks for is useless
     this.grantTimeout = dialTimeout.compareTo(leaseTtl) < 0 ? leaseTtl : dialTimeout;
     this.events = new EventRelay(Objects.requireNonNull(listener, "listener"), "etcd-election-" + node);
-    this.observer = new ElectionObserver(client, keys, events);
+    this.observer = new ElectionObserver(client, keys, events, kv -> events.execute(() -> candidateWritten(kv)));
     this.guard = new TermGuard(client, keys, node);
   }
 
   @Override
-  public void clearStaleKey(Duration timeout) throws ElectionException {
-    long current;
-    synchronized (this) {
-      current = leaseId;
-    }
+  public Optional<Long> adoptPreviousLease(Duration timeout) throws ElectionException {
     try {
-      for (KeyValue stale : BoundedCall.await(kv.get(keys.electionPrefix(), GetOption.builder().isPrefix(true).build()),
-          timeout).getKvs()) {
-        if (!ElectionKeys.string(stale.getValue()).equals(node) || (current != 0 && stale.getLease() == current)) {
-          continue;
-        }
-        // revoking drops the old run's agent snapshot too; the conditional delete covers a lease already gone
-        BoundedCall.await(guard.deleteIfCreatedAt(stale.getKey(), stale.getCreateRevision()), timeout);
-        revokeQuietly(stale.getLease(), timeout);
-        log.info("cleared stale election key node={} key={} lease={}", node, ElectionKeys.string(stale.getKey()),
-            Long.toHexString(stale.getLease()));
+      Optional<PreviousRun> found = PreviousRun.find(client, keys, identity, timeout);
+      if (found.isEmpty() || !keepAlive(found.get().lease())) {
+        return Optional.empty();
       }
+      PreviousRun previous = found.get();
+      // mark the key as this run's (same lease, same create revision: same place, same term); a previous run that is
+      // still alive sees the write and stops acting
+      if (!previous.claim(guard, value, timeout)) {
+        synchronized (this) {
+          leaseId = 0;
+          closeKeepAlive();
+        }
+        log.info("previous run's key vanished, not adopted node={} key={}", node, previous.key());
+        return Optional.empty();
+      }
+      log.info("adopted previous run's election key node={} key={} lease={} revision={} ttl={} previous_run={}", node,
+          previous.key(), Long.toHexString(previous.lease()), previous.revision(), previous.ttl(), previous.run());
+      return Optional.of(previous.lease());
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      throw new ElectionException("cannot clear stale election key: " + Failures.describe(e), Failures.unwrap(e));
+      throw new ElectionException("cannot adopt the previous run's lease: " + Failures.describe(e), Failures.unwrap(e));
     }
+  }
+
+  /** Starts keeping {@code lease} alive as this election's lease; false when one is already in use or it is gone. */
+  private boolean keepAlive(long lease) {
+    KeepAliveObserver keepAliveObserver = new KeepAliveObserver(lease, events, this::leaseGone);
+    // registered outside our lock: jetcd calls the observer holding its own locks, and the observer takes ours
+    CloseableClient registration = client.getLeaseClient().keepAlive(lease, keepAliveObserver);
+    synchronized (this) {
+      if (closed || leaseId != 0 || keepAliveObserver.isGone()) {
+        registration.close();
+        return false;
+      }
+      leaseId = lease;
+      keepAlive = registration;
+      return true;
+    }
+  }
+
+  /**
+   * A campaign key was written. When it is this election's key and the writer is another run of this agent, that run
+   * adopted our lease: let go of it (no revoke, no resign, the key is theirs now) and say so. Runs on the event thread.
+   */
+  private void candidateWritten(KeyValue written) {
+    ElectionIdentity writer = ElectionIdentity.parse(ElectionKeys.string(written.getValue()));
+    long lease;
+    synchronized (this) {
+      if (closed || leaseId == 0 || written.getLease() != leaseId || !writer.sameAgent(identity)
+          || writer.run().equals(identity.run())) {
+        return;
+      }
+      lease = leaseId;
+      supersededLease = lease;
+      leaseId = 0;
+      closeKeepAlive();
+      campaign = null;
+    }
+    log.warn("superseded by a newer run of this agent node={} lease={} run={} newer_run={}", node,
+        Long.toHexString(lease), identity.run(), writer.run());
+    events.accept(new ElectionEvent.Superseded(lease, "run " + writer.run()));
   }
 
   @Override
@@ -151,16 +203,9 @@ public final class EtcdElection implements ElectionBackend {
     return client.getLeaseClient().grant(ttlSeconds, grantTimeout.toMillis(), TimeUnit.MILLISECONDS)
         .thenApply(granted -> {
           long id = granted.getID();
-          KeepAliveObserver keepAliveObserver = new KeepAliveObserver(id, events, this::leaseGone);
-          // registered outside our lock: jetcd calls the observer holding its own locks, and the observer takes ours
-          CloseableClient registration = client.getLeaseClient().keepAlive(id, keepAliveObserver);
-          synchronized (this) {
-            if (closed || keepAliveObserver.isGone()) {
-              registration.close();
-              throw new IllegalStateException(closed ? "election closed" : "lease " + Long.toHexString(id) + " lost at once");
-            }
-            leaseId = id;
-            keepAlive = registration;
+          if (!keepAlive(id)) {
+            throw new IllegalStateException(isClosed() ? "election closed" : "lease " + Long.toHexString(id)
+                + " lost at once");
           }
           log.info("lease granted node={} lease={} ttl={}", node, Long.toHexString(id), granted.getTTL());
           return id;
@@ -169,7 +214,7 @@ public final class EtcdElection implements ElectionBackend {
 
   private CompletableFuture<Term> campaignWith(long lease) {
     log.debug("campaigning node={} lease={}", node, Long.toHexString(lease));
-    return client.getElectionClient().campaign(keys.electionName(), lease, nodeBytes)
+    return client.getElectionClient().campaign(keys.electionName(), lease, value)
         .thenCompose(response -> confirmWin(response.getLeader()));
   }
 
@@ -234,16 +279,22 @@ public final class EtcdElection implements ElectionBackend {
 
   @Override
   public boolean stillLeader(Term term, Duration timeout) {
-    return !isClosed() && guard.stillLeader(term, timeout);
+    return !isClosed() && !handedOver(term) && guard.stillLeader(term, timeout);
   }
 
   @Override
   public void resign(Term term, Duration timeout) {
-    if (isClosed()) {
-      log.info("resign skipped, election closed node={} term={}", node, term.revision());
+    if (isClosed() || handedOver(term)) {
+      log.info("resign skipped, election {} node={} term={}", isClosed() ? "closed" : "superseded", node,
+          term.revision());
       return;
     }
     guard.resign(term, timeout);
+  }
+
+  /** The term's lease was adopted by a newer run of this agent: the term is that run's to end, not ours. */
+  private synchronized boolean handedOver(Term term) {
+    return supersededLease != 0 && term.leaseId() == supersededLease;
   }
 
   @Override
@@ -276,7 +327,7 @@ public final class EtcdElection implements ElectionBackend {
 
   @Override
   public boolean publishHolder(Term term, HolderRecord holder, Duration timeout) {
-    return !isClosed() && guard.publishHolder(term, holder, timeout);
+    return !isClosed() && !handedOver(term) && guard.publishHolder(term, holder, timeout);
   }
 
   @Override

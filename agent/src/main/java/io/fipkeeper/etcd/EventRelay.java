@@ -1,6 +1,6 @@
 package io.fipkeeper.etcd;
 
-import io.fipkeeper.leader.ElectionEvent;
+import io.fipkeeper.leader.port.ElectionEvent;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -36,6 +36,21 @@ final class EventRelay implements Consumer<ElectionEvent>, AutoCloseable {
       thread.execute(() -> deliver(event));
     } catch (RejectedExecutionException closed) {
       log.debug("event dropped after close event={}", event);
+    }
+  }
+
+  /** Runs {@code task} on the event thread, in order with the events (for work that must not run on jetcd's threads). */
+  void execute(Runnable task) {
+    try {
+      thread.execute(() -> {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          log.error("election task failed error={}", e.toString(), e);
+        }
+      });
+    } catch (RejectedExecutionException closed) {
+      log.debug("task dropped after close");
     }
   }
 

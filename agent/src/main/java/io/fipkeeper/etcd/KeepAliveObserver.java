@@ -4,7 +4,7 @@ import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.lease.NoSuchLeaseException;
-import io.fipkeeper.leader.ElectionEvent;
+import io.fipkeeper.leader.port.ElectionEvent;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;

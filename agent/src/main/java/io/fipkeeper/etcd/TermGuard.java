@@ -50,6 +50,14 @@ final class TermGuard {
         .commit();
   }
 
+  /** Rewrites {@code key}'s value under {@code lease} iff it still has {@code createRevision} (its place is kept). */
+  CompletableFuture<TxnResponse> claim(ByteSequence key, long createRevision, ByteSequence value, long lease) {
+    return kv.txn()
+        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
+        .Then(Op.put(key, value, PutOption.builder().withLeaseId(lease).build()))
+        .commit();
+  }
+
   /** Lease TTL &gt; 0 and the term's key still exists with the term's create revision; false on any doubt. */
   boolean stillLeader(Term term, Duration timeout) {
     try {

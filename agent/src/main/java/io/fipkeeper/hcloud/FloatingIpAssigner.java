@@ -1,6 +1,7 @@
 package io.fipkeeper.hcloud;
 
-import io.fipkeeper.leader.FloatingIpTakeover;
+import io.fipkeeper.leader.Event.Failure;
+import io.fipkeeper.leader.port.FloatingIpTakeover;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -14,8 +15,10 @@ import org.slf4j.LoggerFactory;
  * action running on the IP) is handled by waiting for the running actions and trying again, a bounded number
  * of times; the result is what Hetzner reports after the action finished. Never unassigns.
  *
- * <p>Meant for the single leader-loop thread; the resolved floating IP is cached after the first lookup
- * (dropped again when a name/selector-resolved id stops existing).
+ * <p>A takeover runs on the {@linkplain HcloudClient#urgent() urgent} view of the client (short retries while the
+ * budget allows: the endpoint may be dark); reads of the current state use the plain one. A 401/403 is reported as
+ * {@link Failure#CREDENTIALS}, never retried. Meant for one Hetzner worker thread; the resolved floating IP is
+ * cached after the first lookup (dropped again when a name/selector-resolved id stops existing).
  */
 public final class FloatingIpAssigner implements FloatingIpTakeover {
   private static final Logger log = LoggerFactory.getLogger(FloatingIpAssigner.class);
@@ -23,6 +26,7 @@ public final class FloatingIpAssigner implements FloatingIpTakeover {
   static final int MAX_LOCKED_ATTEMPTS = 3;
 
   private final HcloudClient client;
+  private final HcloudClient urgent;
   private final FloatingIpRef ref;
   private final long serverId;
   private final Duration pollInterval;
@@ -32,6 +36,7 @@ public final class FloatingIpAssigner implements FloatingIpTakeover {
   public FloatingIpAssigner(HcloudClient client, FloatingIpRef ref, long serverId, Duration pollInterval,
       Duration actionTimeout) {
     this.client = Objects.requireNonNull(client, "client");
+    this.urgent = client.urgent();
     this.ref = Objects.requireNonNull(ref, "ref");
     if (serverId <= 0) {
       throw new IllegalArgumentException("serverId must be positive, got " + serverId);
@@ -44,7 +49,7 @@ public final class FloatingIpAssigner implements FloatingIpTakeover {
   @Override
   public long takeOver(BooleanSupplier fence) throws TakeoverException {
     Objects.requireNonNull(fence, "fence");
-    FloatingIp fip = fetch();
+    FloatingIp fip = fetch(urgent);
     if (fip.assignedTo(serverId)) {
       log.debug("floating ip already assigned here fip={} to={}", fip.id(), serverId);
       return serverId;
@@ -55,7 +60,7 @@ public final class FloatingIpAssigner implements FloatingIpTakeover {
       log.info("assigning floating ip fip={} from={} to={}", fip.id(), fip.server(), serverId);
       try {
         // the fence runs right before every POST, the client's own retries included
-        action = client.assignFloatingIp(fip.id(), serverId, guard);
+        action = urgent.assignFloatingIp(fip.id(), serverId, guard);
       } catch (HcloudException e) {
         if (HcloudException.FENCED.equals(e.code())) {
           throw guard.refusal(fip.id());
@@ -65,25 +70,25 @@ public final class FloatingIpAssigner implements FloatingIpTakeover {
         }
         if (attempt == MAX_LOCKED_ATTEMPTS) {
           throw new TakeoverException("floating ip " + fip.id() + " still locked after " + attempt
-              + " assign attempts: " + e.getMessage(), true, false, e);
+              + " assign attempts: " + e.getMessage(), Failure.RETRYABLE, e);
         }
         log.info("floating ip locked, waiting for running actions fip={} attempt={}", fip.id(), attempt);
         waitForRunningActions(fip.id(), attempt);
-        fip = fetch();
+        fip = fetch(urgent);
         if (fip.assignedTo(serverId)) {
           return serverId;
         }
       }
     }
     try {
-      action = client.waitForAction(action, pollInterval, actionTimeout);
+      action = urgent.waitForAction(action, pollInterval, actionTimeout);
     } catch (HcloudException e) {
       throw failure("wait for assign action " + action.id(), e);
     }
-    fip = fetch();
+    fip = fetch(urgent);
     if (fip.server() == null) {
       throw new TakeoverException("floating ip " + fip.id() + " is unassigned after assign action "
-          + action.id() + " succeeded", true, false, null);
+          + action.id() + " succeeded", Failure.RETRYABLE, null);
     }
     log.info("floating ip assigned fip={} to={} action={}", fip.id(), fip.server(), action.id());
     return fip.server();
@@ -114,27 +119,27 @@ public final class FloatingIpAssigner implements FloatingIpTakeover {
 
   /** Looks the floating IP up (cached id afterwards) and returns its current state: one request. */
   public FloatingIp fetch() throws TakeoverException {
+    return fetch(client);
+  }
+
+  private FloatingIp fetch(HcloudClient via) throws TakeoverException {
     FloatingIp known = resolved;
     if (known == null) {
-      resolved = resolve();
+      resolved = lookup(via, ref);
       return resolved;
     }
     try {
-      FloatingIp fresh = client.getFloatingIp(known.id());
+      FloatingIp fresh = via.getFloatingIp(known.id());
       resolved = fresh;
       return fresh;
     } catch (HcloudException e) {
       if (e.isNotFound() && !(ref instanceof FloatingIpRef.Id)) {
         resolved = null; // deleted and maybe recreated under the same name or labels: look it up again
         throw new TakeoverException("floating ip " + known.id() + " (" + ref + ") no longer exists: "
-            + e.getMessage(), true, false, e);
+            + e.getMessage(), Failure.RETRYABLE, e);
       }
       throw failure("read floating ip " + known.id(), e);
     }
-  }
-
-  private FloatingIp resolve() throws TakeoverException {
-    return lookup(client, ref);
   }
 
   /**
@@ -202,22 +207,22 @@ public final class FloatingIpAssigner implements FloatingIpTakeover {
   private void waitForRunningActions(long fipId, int attempt) throws TakeoverException {
     List<HcloudAction> running;
     try {
-      running = client.listFloatingIpActions(fipId, HcloudAction.RUNNING);
+      running = urgent.listFloatingIpActions(fipId, HcloudAction.RUNNING);
     } catch (HcloudException e) {
       throw failure("list running actions of floating ip " + fipId, e);
     }
     if (running.isEmpty()) {
       try {
-        client.sleeper().sleep(pollInterval.multipliedBy(attempt));
+        urgent.sleeper().sleep(pollInterval.multipliedBy(attempt));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new TakeoverException("interrupted while floating ip " + fipId + " was locked", true, false, e);
+        throw new TakeoverException("interrupted while floating ip " + fipId + " was locked", Failure.RETRYABLE, e);
       }
       return;
     }
     for (HcloudAction action : running) {
       try {
-        client.waitForAction(action, pollInterval, actionTimeout);
+        urgent.waitForAction(action, pollInterval, actionTimeout);
       } catch (ActionFailedException e) {
         log.info("running action failed fip={} action={} error={}", fipId, action.id(), e.code());
       } catch (HcloudException e) {
@@ -227,7 +232,9 @@ public final class FloatingIpAssigner implements FloatingIpTakeover {
   }
 
   private static TakeoverException failure(String step, HcloudException e) {
-    return new TakeoverException(step + " failed: " + e.getMessage(), e.retryable(), false, e);
+    Failure kind = e.credentialsRejected() ? Failure.CREDENTIALS
+        : e.retryable() ? Failure.RETRYABLE : Failure.PERMANENT;
+    return new TakeoverException(step + " failed: " + e.getMessage(), kind, e);
   }
 
   private static Duration requirePositive(String name, Duration value) {

@@ -21,7 +21,9 @@ import java.util.random.RandomGenerator;
  * A small Hetzner Cloud API client for floating IPs, actions and servers, on {@code java.net.http} and
  * Jackson. Every call retries transient failures with capped exponential backoff (hcloud-go's policy, plus
  * rate-limit-aware waits on 429 and retries on 503; see {@link RetryPolicy}); {@code locked} is never retried
- * here. Thread-safe. The token only ever appears in the {@code Authorization} header.
+ * here. {@link #urgent()} gives a view for takeovers whose retries are short while the budget allows. Thread-safe.
+ * The token is asked of the {@link TokenProvider} per request and only ever appears in the {@code Authorization}
+ * header.
  */
 public final class HcloudClient {
   /** Hetzner caps {@code per_page} at 50; hcloud-go's {@code All*} helpers ask for that. */
@@ -32,9 +34,24 @@ public final class HcloudClient {
   private static final int MAX_PAGES = 200;
 
   private final HcloudTransport transport;
+  private final boolean urgent;
 
-  private HcloudClient(HcloudTransport transport) {
+  private HcloudClient(HcloudTransport transport, boolean urgent) {
     this.transport = transport;
+    this.urgent = urgent;
+  }
+
+  /**
+   * The same client for a takeover: server errors and network failures are retried after at most 1 s while the
+   * rate-limit budget is comfortable (the endpoint may be dark until the takeover completes). 429s still wait as
+   * the headers say.
+   */
+  public HcloudClient urgent() {
+    return urgent ? this : new HcloudClient(transport, true);
+  }
+
+  private JsonNode send(HcloudTransport.Call call) throws HcloudException {
+    return transport.send(call.urgent(urgent));
   }
 
   public static Builder builder() {
@@ -43,7 +60,7 @@ public final class HcloudClient {
 
   /** {@code GET /floating_ips/{id}}; 404 gives an exception with code {@code not_found}. */
   public FloatingIp getFloatingIp(long id) throws HcloudException {
-    JsonNode body = transport.send(Call.get("get_floating_ip", "/floating_ips/" + id, List.of()));
+    JsonNode body = send(Call.get("get_floating_ip", "/floating_ips/" + id, List.of()));
     return parse("get_floating_ip", () -> Schema.floatingIp(body.get("floating_ip")));
   }
 
@@ -74,14 +91,14 @@ public final class HcloudClient {
    * guard propagate unchanged.
    */
   public HcloudAction assignFloatingIp(long fipId, long serverId, BooleanSupplier guard) throws HcloudException {
-    JsonNode body = transport.send(Call.post("assign", "/floating_ips/" + fipId + "/actions/assign",
+    JsonNode body = send(Call.post("assign", "/floating_ips/" + fipId + "/actions/assign",
         HcloudTransport.JSON.createObjectNode().put("server", serverId).toString(), guard));
     return parse("assign", () -> Schema.action(body.get("action")));
   }
 
   /** {@code POST /floating_ips/{id}/actions/unassign}. For the CLI; the agent never unassigns. */
   public HcloudAction unassignFloatingIp(long fipId) throws HcloudException {
-    JsonNode body = transport.send(Call.post("unassign", "/floating_ips/" + fipId + "/actions/unassign", "{}", null));
+    JsonNode body = send(Call.post("unassign", "/floating_ips/" + fipId + "/actions/unassign", "{}", null));
     return parse("unassign", () -> Schema.action(body.get("action")));
   }
 
@@ -98,7 +115,7 @@ public final class HcloudClient {
 
   /** {@code GET /actions/{id}}. */
   public HcloudAction getAction(long id) throws HcloudException {
-    JsonNode body = transport.send(Call.get("get_action", "/actions/" + id, List.of()));
+    JsonNode body = send(Call.get("get_action", "/actions/" + id, List.of()));
     return parse("get_action", () -> Schema.action(body.get("action")));
   }
 
@@ -136,7 +153,7 @@ public final class HcloudClient {
 
   /** {@code GET /servers/{id}}. */
   public Server getServer(long id) throws HcloudException {
-    JsonNode body = transport.send(Call.get("get_server", "/servers/" + id, List.of()));
+    JsonNode body = send(Call.get("get_server", "/servers/" + id, List.of()));
     return parse("get_server", () -> Schema.server(body.get("server")));
   }
 
@@ -161,7 +178,7 @@ public final class HcloudClient {
       List<Map.Entry<String, String>> query = new ArrayList<>(filter);
       query.add(Map.entry("page", String.valueOf(page)));
       query.add(Map.entry("per_page", String.valueOf(PER_PAGE)));
-      JsonNode body = transport.send(Call.get(operation, path, query));
+      JsonNode body = send(Call.get(operation, path, query));
       JsonNode list = body.get(field);
       if (list == null || !list.isArray()) {
         throw new HcloudException(operation, 200, HcloudException.INVALID_RESPONSE,
@@ -191,7 +208,7 @@ public final class HcloudClient {
   /** Builds an {@link HcloudClient}; every setting but the token has the hcloud-go default. */
   public static final class Builder {
     private URI baseUrl = URI.create("https://api.hetzner.cloud/v1");
-    private ApiToken token;
+    private TokenProvider tokens;
     private String userAgent = "fipkeeper";
     private Duration requestTimeout = Duration.ofSeconds(10);
     private Duration connectTimeout = Duration.ofSeconds(5);
@@ -217,8 +234,15 @@ public final class HcloudClient {
       return this;
     }
 
+    /** A fixed token. */
     public Builder token(ApiToken token) {
-      this.token = Objects.requireNonNull(token, "token");
+      this.tokens = TokenProvider.fixed(token);
+      return this;
+    }
+
+    /** A token asked for per request, e.g. {@link TokenProvider#rereading} a mounted Secret file. */
+    public Builder tokens(TokenProvider tokens) {
+      this.tokens = Objects.requireNonNull(tokens, "tokens");
       return this;
     }
 
@@ -289,7 +313,7 @@ public final class HcloudClient {
     }
 
     public HcloudClient build() {
-      if (token == null) {
+      if (tokens == null) {
         throw new IllegalStateException("token is required (ApiToken.fromFile or ApiToken.fromEnv)");
       }
       // HTTP/1.1: an h2c upgrade attempt on plain-http endpoints (the simulator, proxies) buys nothing here
@@ -300,7 +324,7 @@ public final class HcloudClient {
           .build();
       RetryPolicy policy = new RetryPolicy(maxRetries, backoff, random, clock);
       return new HcloudClient(new HcloudTransport(
-          http, baseUrl, token, userAgent, requestTimeout, policy, sleeper, ticker, listener));
+          http, baseUrl, tokens, userAgent, requestTimeout, policy, sleeper, ticker, listener), false);
     }
 
     private static Duration positive(String name, Duration value) {

@@ -18,6 +18,8 @@ public class HcloudException extends Exception {
   public static final String FENCED = "fenced";
   /** Code used when the calling thread was interrupted while waiting. */
   public static final String INTERRUPTED = "interrupted";
+  /** Code used when no token could be read for the request; nothing was sent. */
+  public static final String TOKEN_UNAVAILABLE = "token_unavailable";
 
   /** Codes after which trying again later may succeed (the auto-retried ones plus locked and server errors). */
   private static final Set<String> RETRYABLE_CODES = Set.of(
@@ -101,6 +103,11 @@ public class HcloudException extends Exception {
   /** Whether the same call may succeed later (rate limit, conflict, lock, 5xx, network, timeouts). */
   public boolean retryable() {
     return RETRYABLE_CODES.contains(code) || status >= 500;
+  }
+
+  /** Whether the token was the problem: Hetzner answered 401 or 403, or no token could be read at all. */
+  public boolean credentialsRejected() {
+    return status == 401 || status == 403 || TOKEN_UNAVAILABLE.equals(code);
   }
 
   public boolean isLocked() {

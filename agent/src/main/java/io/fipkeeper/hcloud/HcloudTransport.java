@@ -33,22 +33,28 @@ final class HcloudTransport {
 
   /**
    * One API call. {@code query} is a list of pairs because keys repeat ({@code id=1&id=2}). {@code guard}, when
-   * set, is asked right before every attempt, retries included; false stops with code {@code fenced}.
+   * set, is asked right before every attempt, retries included; false stops with code {@code fenced}. An
+   * {@code urgent} call (a takeover: the endpoint may be dark) retries server errors at a short cap while the
+   * rate-limit budget is comfortable.
    */
   record Call(String operation, String method, String path, List<Map.Entry<String, String>> query, String body,
-      BooleanSupplier guard) {
+      BooleanSupplier guard, boolean urgent) {
     static Call get(String operation, String path, List<Map.Entry<String, String>> query) {
-      return new Call(operation, "GET", path, query, null, null);
+      return new Call(operation, "GET", path, query, null, null, false);
     }
 
     static Call post(String operation, String path, String body, BooleanSupplier guard) {
-      return new Call(operation, "POST", path, List.of(), body, guard);
+      return new Call(operation, "POST", path, List.of(), body, guard, false);
+    }
+
+    Call urgent(boolean value) {
+      return new Call(operation, method, path, query, body, guard, value);
     }
   }
 
   private final HttpClient http;
   private final String baseUrl;
-  private final ApiToken token;
+  private final TokenProvider tokens;
   private final String userAgent;
   private final Duration requestTimeout;
   private final RetryPolicy retryPolicy;
@@ -57,12 +63,12 @@ final class HcloudTransport {
   private final RequestListener listener;
   private volatile RateLimit lastRateLimit;
 
-  HcloudTransport(HttpClient http, URI baseUrl, ApiToken token, String userAgent, Duration requestTimeout,
+  HcloudTransport(HttpClient http, URI baseUrl, TokenProvider tokens, String userAgent, Duration requestTimeout,
       RetryPolicy retryPolicy, Sleeper sleeper, Ticker ticker, RequestListener listener) {
     this.http = http;
     String base = baseUrl.toString();
     this.baseUrl = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-    this.token = token;
+    this.tokens = tokens;
     this.userAgent = userAgent;
     this.requestTimeout = requestTimeout;
     this.retryPolicy = retryPolicy;
@@ -85,12 +91,13 @@ final class HcloudTransport {
 
   /** Sends the call, retrying as the policy allows; returns the parsed 2xx body (an empty object if none). */
   JsonNode send(Call call) throws HcloudException {
-    HttpRequest request = request(call);
     for (int attempt = 0; ; attempt++) {
       if (call.guard() != null && !call.guard().getAsBoolean()) {
         throw new HcloudException(call.operation(), 0, HcloudException.FENCED,
             "refused by the caller's check before attempt " + (attempt + 1), null, null, null);
       }
+      ApiToken token = token(call); // per attempt: a rotated token is used from the next request on
+      HttpRequest request = request(call, token);
       HcloudException failure;
       Optional<Duration> wait;
       long started = ticker.read();
@@ -103,16 +110,16 @@ final class HcloudTransport {
         if (response.statusCode() / 100 == 2) {
           return parseSuccess(call, response);
         }
-        failure = parseError(call, response);
-        wait = retryPolicy.afterResponse(failure, response.headers(), attempt);
+        failure = parseError(call, response, token);
+        wait = retryPolicy.afterResponse(failure, response.headers(), attempt, call.urgent(), lastRateLimit);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new HcloudException(call.operation(), 0, HcloudException.INTERRUPTED,
             "interrupted while waiting for the response", null, null, e);
       } catch (IOException e) {
         report(call.operation(), HcloudException.NETWORK_ERROR);
-        failure = HcloudException.network(call.operation(), describe(e), e);
-        wait = retryPolicy.afterNetworkError(attempt);
+        failure = HcloudException.network(call.operation(), describe(e, token), e);
+        wait = retryPolicy.afterNetworkError(attempt, call.urgent(), lastRateLimit);
       }
       if (wait.isEmpty()) {
         throw failure;
@@ -129,7 +136,16 @@ final class HcloudTransport {
     }
   }
 
-  private HttpRequest request(Call call) {
+  private ApiToken token(Call call) throws HcloudException {
+    try {
+      return tokens.token();
+    } catch (RuntimeException e) {
+      throw new HcloudException(call.operation(), 0, HcloudException.TOKEN_UNAVAILABLE,
+          e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), null, null, null);
+    }
+  }
+
+  private HttpRequest request(Call call, ApiToken token) {
     StringBuilder uri = new StringBuilder(baseUrl).append(call.path());
     char separator = '?';
     for (Map.Entry<String, String> parameter : call.query()) {
@@ -166,7 +182,7 @@ final class HcloudTransport {
     }
   }
 
-  private HcloudException parseError(Call call, HttpResponse<String> response) {
+  private HcloudException parseError(Call call, HttpResponse<String> response, ApiToken token) {
     String correlationId = response.headers().firstValue("X-Correlation-Id").orElse(null);
     JsonNode error = null;
     try {
@@ -187,7 +203,7 @@ final class HcloudTransport {
         null, response.headers().firstValue("X-Correlation-Id").orElse(null), null);
   }
 
-  private String describe(IOException e) {
+  private String describe(IOException e, ApiToken token) {
     if (e instanceof HttpConnectTimeoutException) {
       return "could not connect to " + baseUrl + " within the connect timeout";
     }

@@ -22,10 +22,21 @@ import java.util.random.RandomGenerator;
  * <p>On 429 the wait comes from the headers instead of a blind backoff: {@code Retry-After} when present;
  * otherwise, with {@code RateLimit-Remaining: 0}, the time until one request is back in the bucket (see
  * {@link #rateLimitWait}), never beyond {@code RateLimit-Reset}. Every wait is at most the backoff cap.
+ *
+ * <p>Urgent calls (a takeover, while the endpoint may be dark) wait at most {@link #URGENT} between retries of server
+ * errors, conflicts and network failures, but only while the budget is known and comfortable (the last
+ * {@code RateLimit-Remaining} at least a tenth of the limit, and at least {@link #COMFORTABLE_MIN}): the project's
+ * 3600 requests an hour are shared with the CCM and the CSI driver. A 429 is never shortened. Bulk calls keep the
+ * long hcloud-go backoff.
  */
 final class RetryPolicy {
   private static final Set<String> RETRIED_CODES =
       Set.of("conflict", "rate_limit_exceeded", "limit_reached", "timeout", "bad_gateway", "unavailable");
+
+  /** Backoff of urgent retries: 250 ms, then up to 500 ms, then up to 1 s. */
+  static final Backoff URGENT = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(1), 2, true);
+  /** Below this many requests left, urgent calls fall back to the long backoff. */
+  static final int COMFORTABLE_MIN = 100;
 
   private final int maxRetries;
   private final Backoff backoff;
@@ -43,8 +54,17 @@ final class RetryPolicy {
     return maxRetries;
   }
 
-  /** The wait before retry {@code retry} (0-based) after an HTTP error response, or empty: don't retry. */
+  /** The wait before retry {@code retry} (0-based) after an HTTP error response of a bulk call, or empty. */
   Optional<Duration> afterResponse(HcloudException failure, HttpHeaders headers, int retry) {
+    return afterResponse(failure, headers, retry, false, null);
+  }
+
+  /**
+   * The wait before retry {@code retry} (0-based) after an HTTP error response, or empty: don't retry.
+   * {@code known} is the latest rate-limit reading (null: none yet); the response's own headers win.
+   */
+  Optional<Duration> afterResponse(HcloudException failure, HttpHeaders headers, int retry, boolean urgent,
+      RateLimit known) {
     if (retry >= maxRetries) {
       return Optional.empty();
     }
@@ -63,12 +83,32 @@ final class RetryPolicy {
     if (status == 429 || "rate_limit_exceeded".equals(failure.code())) {
       return Optional.of(rateLimitWait(headers).map(this::capped).orElseGet(() -> backoff.delay(retry, random)));
     }
-    return Optional.of(backoff.delay(retry, random));
+    return Optional.of(delay(retry, urgent, rateLimit(headers).orElse(known)));
+  }
+
+  /** The wait before retry {@code retry} after a network failure of a bulk call, or empty. */
+  Optional<Duration> afterNetworkError(int retry) {
+    return afterNetworkError(retry, false, null);
   }
 
   /** The wait before retry {@code retry} after a network failure, or empty when attempts are used up. */
-  Optional<Duration> afterNetworkError(int retry) {
-    return retry >= maxRetries ? Optional.empty() : Optional.of(backoff.delay(retry, random));
+  Optional<Duration> afterNetworkError(int retry, boolean urgent, RateLimit known) {
+    return retry >= maxRetries ? Optional.empty() : Optional.of(delay(retry, urgent, known));
+  }
+
+  private Duration delay(int retry, boolean urgent, RateLimit budget) {
+    Duration normal = backoff.delay(retry, random);
+    if (!urgent || !comfortable(budget)) {
+      return normal;
+    }
+    Duration quick = URGENT.delay(retry, random);
+    return quick.compareTo(normal) < 0 ? quick : normal;
+  }
+
+  /** The budget is known and at least a tenth of the limit (and {@link #COMFORTABLE_MIN}) is left. */
+  static boolean comfortable(RateLimit budget) {
+    return budget != null && budget.limit() > 0
+        && budget.remaining() >= Math.max(COMFORTABLE_MIN, budget.limit() / 10);
   }
 
   /**

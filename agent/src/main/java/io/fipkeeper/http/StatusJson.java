@@ -26,12 +26,14 @@ import java.util.Objects;
  * @param lastTransition when the state last changed, ISO-8601 UTC, or null
  * @param lastError the last error message (secret-free), or null
  * @param apiserverHealthy the local apiserver probe's verdict
+ * @param credentialsRejected Hetzner's last verdict on the API token was 401/403
+ * @param lastResignation why this node last gave up a term it had won, or null
  * @param version the agent version
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({
   "node", "serverId", "state", "leader", "floatingIp", "assignedServer", "bound", "epoch", "lastTransition",
-  "lastError", "apiserverHealthy", "version"
+  "lastError", "apiserverHealthy", "credentialsRejected", "lastResignation", "version"
 })
 public record StatusJson(
     String node,
@@ -45,12 +47,14 @@ public record StatusJson(
     String lastTransition,
     String lastError,
     boolean apiserverHealthy,
+    boolean credentialsRejected,
+    String lastResignation,
     String version) {
 
   /** The JSON field names, in output order. */
   public static final List<String> FIELDS = List.of(
       "node", "serverId", "state", "leader", "floatingIp", "assignedServer", "bound", "epoch", "lastTransition",
-      "lastError", "apiserverHealthy", "version");
+      "lastError", "apiserverHealthy", "credentialsRejected", "lastResignation", "version");
 
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -69,6 +73,8 @@ public record StatusJson(
         snapshot.lastTransition() == null ? null : snapshot.lastTransition().toString(),
         snapshot.lastError(),
         snapshot.apiserverHealthy(),
+        snapshot.credentialsRejected(),
+        snapshot.lastResignation(),
         version);
   }
 

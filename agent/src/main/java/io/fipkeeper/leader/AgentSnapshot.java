@@ -16,6 +16,8 @@ import java.time.Instant;
  * @param lastTransition when the state last changed
  * @param lastError the last error message (secret-free) or null
  * @param apiserverHealthy the local apiserver probe's verdict
+ * @param credentialsRejected Hetzner's last verdict on the API token was a 401/403
+ * @param lastResignation why this node last gave up a term it had won (secret-free) or null
  */
 public record AgentSnapshot(
     String node,
@@ -28,4 +30,6 @@ public record AgentSnapshot(
     long epoch,
     Instant lastTransition,
     String lastError,
-    boolean apiserverHealthy) {}
+    boolean apiserverHealthy,
+    boolean credentialsRejected,
+    String lastResignation) {}

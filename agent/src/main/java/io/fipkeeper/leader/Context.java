@@ -1,68 +1,77 @@
 package io.fipkeeper.leader;
 
-import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * Everything the {@link LeaderStateMachine} remembers between two events. Immutable; deadlines are readings of the
- * loop's {@link io.fipkeeper.time.Ticker}, {@link #NEVER} when not armed.
+ * Everything the {@link LeaderStateMachine} remembers between two events, grouped by the fact it is about.
+ * Immutable; deadlines are readings of the loop's {@link io.fipkeeper.time.Ticker}, {@link #NEVER} when not armed.
+ * The constructor enforces what must hold in every state, so a transition that would break it fails loudly.
  *
  * @param state the current state
  * @param term the term this node holds or is acquiring; non-null exactly in ACQUIRING, LEADING and SUSPENDED
- * @param leaseId the lease the last confirmed keep-alive (or the term) belongs to; 0 when none is known
- * @param lastKeepAliveSentNanos lower bound of when etcd last renewed {@code leaseId}
- * @param leaseTtl TTL of that lease: min(configured, reported by etcd)
+ * @param lease what this agent knows of its etcd lease
+ * @param candidacy when it may campaign next
+ * @param acquisition the current term's takeover; {@link Acquisition#NONE} without a term
+ * @param routing what Hetzner said last (the observed half of "holding the IP")
+ * @param address what the kernel showed last (the other observed half)
+ * @param peers what the election store said about other agents
  * @param apiserverHealthy the last apiserver verdict (true from the start when the probe is disabled)
  * @param shuttingDown a Shutdown arrived; never campaign again
- * @param bound the machine asked for the address to be bound (and no failure came back)
- * @param assigned Hetzner reported the IP on this server during the current term
- * @param assignedServer the server Hetzner last reported for the IP (null: unknown or unassigned)
- * @param assignInFlight an Assign was issued and its outcome has not arrived
- * @param verifyInFlight a VerifyAssignment was issued and its outcome has not arrived
- * @param failures consecutive assign/bind failures in this term (drives the backoff)
- * @param campaignFailures consecutive campaign failures (drives the campaign backoff)
- * @param retryAtNanos when to retry the failed part of the takeover (assign and/or bind)
- * @param campaignAtNanos earliest time of the next campaign
- * @param campaignIssuedNanos when the last Campaign was issued: a lower bound of a fresh lease's grant time
- * @param handoverDeadlineNanos when a no-longer-confirmed leader must unbind at the latest
- * @param nextVerifyNanos when LEADING verifies the assignment next
- * @param termStartNanos when the current term was won (failover duration origin)
- * @param leaderSeen the node the election last named leader
- * @param holderSeen the last holder record seen
  * @param lastError the last error reported (secret-free) or null
+ * @param lastResignation why this node last gave up a term it had won (secret-free) or null
  */
 public record Context(
     State state,
     Term term,
-    long leaseId,
-    long lastKeepAliveSentNanos,
-    Duration leaseTtl,
+    Lease lease,
+    Candidacy candidacy,
+    Acquisition acquisition,
+    Routing routing,
+    Address address,
+    Peers peers,
     boolean apiserverHealthy,
     boolean shuttingDown,
-    boolean bound,
-    boolean assigned,
-    Long assignedServer,
-    boolean assignInFlight,
-    boolean verifyInFlight,
-    int failures,
-    int campaignFailures,
-    long retryAtNanos,
-    long campaignAtNanos,
-    long campaignIssuedNanos,
-    long handoverDeadlineNanos,
-    long nextVerifyNanos,
-    long termStartNanos,
-    String leaderSeen,
-    HolderRecord holderSeen,
-    String lastError) {
+    String lastError,
+    String lastResignation) {
 
   /** Deadline value meaning "not armed". */
   public static final long NEVER = Long.MAX_VALUE;
 
-  /** The context an agent starts with: STANDBY, nothing bound, campaign due as soon as the apiserver is healthy. */
+  private static final Set<State> WITH_TERM = EnumSet.of(State.ACQUIRING, State.LEADING, State.SUSPENDED);
+
+  public Context {
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(lease, "lease");
+    Objects.requireNonNull(candidacy, "candidacy");
+    Objects.requireNonNull(acquisition, "acquisition");
+    Objects.requireNonNull(routing, "routing");
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(peers, "peers");
+    if ((term != null) != WITH_TERM.contains(state)) {
+      throw new IllegalStateException(state + " " + (term == null ? "needs a term" : "cannot have a term"));
+    }
+    if (term == null && !acquisition.equals(Acquisition.NONE)) {
+      throw new IllegalStateException(state + ": a takeover in progress needs a term");
+    }
+    if (state == State.LEADING && !acquisition.assigned()) {
+      throw new IllegalStateException("LEADING needs the IP assigned to this server");
+    }
+    if (state == State.STOPPED && address.bound()) {
+      throw new IllegalStateException("STOPPED with the address still bound");
+    }
+  }
+
+  /** Whether this node acts as leader: it may assign, bind and publish. */
+  public boolean acting() {
+    return state == State.ACQUIRING || state == State.LEADING;
+  }
+
+  /** The context an agent starts with: STANDBY, nothing known, campaign due as soon as the apiserver is healthy. */
   public static Context initial(LeaderSettings settings) {
-    return new Context(State.STANDBY, null, 0, Long.MIN_VALUE, settings.leaseTtl(),
-        !settings.apiserverProbeEnabled(), false, false, false, null, false, false, 0, 0,
-        NEVER, Long.MIN_VALUE, Long.MIN_VALUE, NEVER, NEVER, Long.MIN_VALUE, null, null, null);
+    return new Context(State.STANDBY, null, Lease.none(settings.leaseTtl()), Candidacy.INITIAL, Acquisition.NONE,
+        Routing.UNKNOWN, Address.UNKNOWN, Peers.NONE, !settings.apiserverProbeEnabled(), false, null, null);
   }
 
   Builder toBuilder() {
@@ -73,59 +82,35 @@ public record Context(
   static final class Builder {
     State state;
     Term term;
-    long leaseId;
-    long lastKeepAliveSentNanos;
-    Duration leaseTtl;
+    Lease lease;
+    Candidacy candidacy;
+    Acquisition acquisition;
+    Routing routing;
+    Address address;
+    Peers peers;
     boolean apiserverHealthy;
     boolean shuttingDown;
-    boolean bound;
-    boolean assigned;
-    Long assignedServer;
-    boolean assignInFlight;
-    boolean verifyInFlight;
-    int failures;
-    int campaignFailures;
-    long retryAtNanos;
-    long campaignAtNanos;
-    long campaignIssuedNanos;
-    long handoverDeadlineNanos;
-    long nextVerifyNanos;
-    long termStartNanos;
-    String leaderSeen;
-    HolderRecord holderSeen;
     String lastError;
+    String lastResignation;
 
     Builder(Context c) {
       state = c.state;
       term = c.term;
-      leaseId = c.leaseId;
-      lastKeepAliveSentNanos = c.lastKeepAliveSentNanos;
-      leaseTtl = c.leaseTtl;
+      lease = c.lease;
+      candidacy = c.candidacy;
+      acquisition = c.acquisition;
+      routing = c.routing;
+      address = c.address;
+      peers = c.peers;
       apiserverHealthy = c.apiserverHealthy;
       shuttingDown = c.shuttingDown;
-      bound = c.bound;
-      assigned = c.assigned;
-      assignedServer = c.assignedServer;
-      assignInFlight = c.assignInFlight;
-      verifyInFlight = c.verifyInFlight;
-      failures = c.failures;
-      campaignFailures = c.campaignFailures;
-      retryAtNanos = c.retryAtNanos;
-      campaignAtNanos = c.campaignAtNanos;
-      campaignIssuedNanos = c.campaignIssuedNanos;
-      handoverDeadlineNanos = c.handoverDeadlineNanos;
-      nextVerifyNanos = c.nextVerifyNanos;
-      termStartNanos = c.termStartNanos;
-      leaderSeen = c.leaderSeen;
-      holderSeen = c.holderSeen;
       lastError = c.lastError;
+      lastResignation = c.lastResignation;
     }
 
     Context build() {
-      return new Context(state, term, leaseId, lastKeepAliveSentNanos, leaseTtl, apiserverHealthy, shuttingDown,
-          bound, assigned, assignedServer, assignInFlight, verifyInFlight, failures, campaignFailures, retryAtNanos,
-          campaignAtNanos, campaignIssuedNanos, handoverDeadlineNanos, nextVerifyNanos, termStartNanos, leaderSeen,
-          holderSeen, lastError);
+      return new Context(state, term, lease, candidacy, acquisition, routing, address, peers, apiserverHealthy,
+          shuttingDown, lastError, lastResignation);
     }
   }
 }

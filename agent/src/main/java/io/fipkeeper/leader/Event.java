@@ -1,17 +1,33 @@
 package io.fipkeeper.leader;
 
 /**
- * Inputs of the {@link LeaderStateMachine}: election facts, takeover outcomes, probe verdicts, ticks and shutdown.
- * Every event is an immutable value; time travels separately as the {@code nowNanos} argument of
- * {@link LeaderStateMachine#next}, except for {@link KeepAliveOk#sentNanos()}, a reading of the same ticker.
+ * Inputs of the {@link LeaderStateMachine}: election facts, what Hetzner and the kernel showed, probe verdicts, ticks
+ * and shutdown. Every event is an immutable value; time travels separately as the {@code nowNanos} argument of
+ * {@link LeaderStateMachine#next}, except for {@link KeepAliveOk#sentNanos()}, a reading of the same ticker. The
+ * runtime maps the ports' facts to these events; the core knows nothing of the ports.
  */
 public sealed interface Event {
+
+  /** How a takeover or a read at Hetzner failed, which decides what the machine does next. */
+  enum Failure {
+    /** Trying again soon may work (429, 5xx, locked, network, timeouts). */
+    RETRYABLE,
+    /** Trying again will not work (the floating IP is gone, invalid input). */
+    PERMANENT,
+    /** The fencing check refused the POST: this node is no longer leader; nothing was sent. */
+    FENCED,
+    /** Hetzner rejected the token (401/403): a distinct, alertable condition. */
+    CREDENTIALS
+  }
 
   /** This node's key became the leader key. */
   record ElectionWon(Term term) implements Event {}
 
-  /** The election names {@code node} leader (null: no leader key) as of {@code revision}. */
-  record LeaderSeen(String node, long revision) implements Event {}
+  /**
+   * The election names {@code node} leader (null: no leader key) as of {@code revision}; {@code serverId} is the
+   * leader's server id when its key records one, else 0.
+   */
+  record LeaderSeen(String node, long serverId, long revision) implements Event {}
 
   /** etcd confirmed a keep-alive for {@code leaseId} that was sent no earlier than {@code sentNanos}. */
   record KeepAliveOk(long leaseId, long ttlSeconds, long sentNanos) implements Event {}
@@ -22,6 +38,15 @@ public sealed interface Event {
   /** The lease is gone for sure. */
   record LeaseGone(long leaseId) implements Event {}
 
+  /**
+   * At start-up this agent took over the lease of its previous run (same node and server), whose election key is
+   * still alive: campaigning with it keeps the key's place (and its term, if it leads).
+   */
+  record LeaseAdopted(long leaseId) implements Event {}
+
+  /** A newer run of this agent (same node and server) adopted this run's lease: stop acting, touch nothing. */
+  record Superseded(long leaseId, String by) implements Event {}
+
   /** A campaign attempt failed. */
   record CampaignFailed(String reason) implements Event {}
 
@@ -31,14 +56,23 @@ public sealed interface Event {
   /** The takeover started for {@code term} finished; Hetzner now reports the IP on {@code serverId}. */
   record AssignDone(Term term, long serverId) implements Event {}
 
-  /** The takeover started for {@code term} failed; {@code fenced} means the fencing check refused the POST. */
-  record AssignFailed(Term term, boolean retryable, boolean fenced, String error) implements Event {}
+  /** The takeover started for {@code term} failed. */
+  record AssignFailed(Term term, Failure failure, String error) implements Event {}
 
-  /** A verification read finished; {@code serverId} is where Hetzner routes the IP (null: unassigned). */
+  /** A read of the floating IP finished; {@code serverId} is where Hetzner routes it (null: unassigned). */
   record VerifyResult(Long serverId) implements Event {}
 
-  /** A verification read failed; the next one comes at the regular interval. */
-  record VerifyFailed(String error) implements Event {}
+  /** A read of the floating IP failed; only {@link Failure#CREDENTIALS} is told apart. */
+  record VerifyFailed(Failure failure, String error) implements Event {}
+
+  /**
+   * The kernel showed the address {@code bound} or not, read after {@code opsDone} binds/unbinds had run (a read
+   * that missed one the machine issued is stale and ignored).
+   */
+  record AddressObserved(boolean bound, long opsDone) implements Event {}
+
+  /** Reading the interface's addresses failed; nothing is concluded from it. */
+  record AddressUnreadable(String error) implements Event {}
 
   /** Adding the address to the interface failed. */
   record BindFailed(String error) implements Event {}
@@ -54,28 +88,4 @@ public sealed interface Event {
 
   /** Stop: resign, revoke, hand over, unbind, then STOPPED. */
   record Shutdown() implements Event {}
-
-  /**
-   * Maps a backend fact to a machine event. {@code receivedNanos} is when the loop received the fact; it stands in
-   * for the keep-alive send time when the backend does not report one (the safe-window margin absorbs the RTT).
-   */
-  static Event from(ElectionEvent e, long receivedNanos) {
-    if (e instanceof ElectionEvent.ElectionWon w) {
-      return new ElectionWon(w.term());
-    } else if (e instanceof ElectionEvent.LeaderSeen s) {
-      return new LeaderSeen(s.node(), s.revision());
-    } else if (e instanceof ElectionEvent.KeepAliveOk k) {
-      long sent = k.sentNanos() == ElectionEvent.KeepAliveOk.UNKNOWN_SENT ? receivedNanos : k.sentNanos();
-      return new KeepAliveOk(k.leaseId(), k.ttlSeconds(), sent);
-    } else if (e instanceof ElectionEvent.KeepAliveError k) {
-      return new KeepAliveError(k.leaseId(), k.reason());
-    } else if (e instanceof ElectionEvent.LeaseGone g) {
-      return new LeaseGone(g.leaseId());
-    } else if (e instanceof ElectionEvent.CampaignFailed f) {
-      return new CampaignFailed(f.reason());
-    } else if (e instanceof ElectionEvent.HolderChanged h) {
-      return new HolderChanged(h.holder());
-    }
-    throw new IllegalArgumentException("unknown election event " + e);
-  }
 }

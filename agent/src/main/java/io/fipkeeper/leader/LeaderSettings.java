@@ -8,14 +8,18 @@ import java.util.Objects;
  * sees a window that could not be kept.
  *
  * @param node this agent's node name (as written in the election)
- * @param serverId this node's Hetzner server id
+ * @param serverId this node's Hetzner server id; with {@code node} it is the agent's identity
  * @param leaseTtl the configured election lease TTL
  * @param keepAliveInterval how often the backend renews the lease (jetcd: TTL/3)
- * @param handoverTimeout how long the address may stay bound once this node is no longer a confirmed leader
+ * @param handoverTimeout how long a node that resigned on purpose (shutdown, unhealthy apiserver) keeps the address
+ *     waiting for the next holder; losing leadership to an etcd problem never unbinds on a timer
  * @param verifyInterval steady-state interval between checks that Hetzner still routes the IP here
  * @param retryInitial first backoff after a failed campaign, assign or bind (doubles per failure)
  * @param retryMax cap of that backoff
  * @param apiserverProbeEnabled false: the apiserver counts as healthy from the start
+ * @param takeoverTimeout bound on one takeover: a term that has not got the IP routed here by then is given up
+ * @param recheckDelay when, after a takeover, Hetzner is read once more (a stale POST sent before this node won has
+ *     landed or been abandoned by then): one Hetzner request timeout
  */
 public record LeaderSettings(
     String node,
@@ -26,10 +30,21 @@ public record LeaderSettings(
     Duration verifyInterval,
     Duration retryInitial,
     Duration retryMax,
-    boolean apiserverProbeEnabled) {
+    boolean apiserverProbeEnabled,
+    Duration takeoverTimeout,
+    Duration recheckDelay) {
 
   /** etcd's lessor checks for expired leases every 500 ms; never keep a smaller margin than one such round. */
   static final Duration MIN_MARGIN = Duration.ofMillis(500);
+  /** How often the kernel is asked whether the address is still there (while it matters: leading or holding). */
+  public static final Duration ADDRESS_CHECK_INTERVAL = Duration.ofSeconds(2);
+  /** Retries inside a takeover wait at most this long: the endpoint may be dark, and the takeover is bounded. */
+  public static final Duration ACQUIRE_RETRY_CAP = Duration.ofSeconds(1);
+  /** First re-check of Hetzner by a node that keeps the address without leadership; doubles up to verifyInterval. */
+  public static final Duration HOLD_CHECK_INITIAL = Duration.ofSeconds(2);
+  /** A node whose token was rejected sits out of the election at least this long; doubles up to the max. */
+  public static final Duration CREDENTIALS_SIT_OUT = Duration.ofSeconds(30);
+  public static final Duration CREDENTIALS_SIT_OUT_MAX = Duration.ofMinutes(2);
 
   public LeaderSettings {
     Objects.requireNonNull(node, "node");
@@ -39,6 +54,8 @@ public record LeaderSettings(
     Objects.requireNonNull(verifyInterval, "verifyInterval");
     Objects.requireNonNull(retryInitial, "retryInitial");
     Objects.requireNonNull(retryMax, "retryMax");
+    Objects.requireNonNull(takeoverTimeout, "takeoverTimeout");
+    Objects.requireNonNull(recheckDelay, "recheckDelay");
     if (node.isBlank()) {
       throw new IllegalArgumentException("node: must not be blank");
     }
@@ -50,7 +67,8 @@ public record LeaderSettings(
       throw new IllegalArgumentException("leaseTtl: must be longer than the safety margin " + margin
           + " (max of keepAliveInterval and 500ms), got " + leaseTtl);
     }
-    for (var d : new Duration[] {handoverTimeout, verifyInterval, retryInitial, retryMax}) {
+    for (var d : new Duration[] {handoverTimeout, verifyInterval, retryInitial, retryMax, takeoverTimeout,
+        recheckDelay}) {
       if (d.isNegative() || d.isZero()) {
         throw new IllegalArgumentException("durations must be positive, got " + d);
       }
@@ -62,7 +80,7 @@ public record LeaderSettings(
 
   /**
    * The defaults: lease TTL 2 s renewed every TTL/3, handover 10 s, verify every 60 s, backoff 1 s doubling to 30 s,
-   * apiserver probe on.
+   * apiserver probe on, takeover bounded at 20 s, re-check 10 s after a takeover.
    */
   public static LeaderSettings defaults(String node, long serverId) {
     return withTtl(node, serverId, Duration.ofSeconds(2));
@@ -71,19 +89,31 @@ public record LeaderSettings(
   /** The defaults with another lease TTL; the keep-alive interval follows as TTL/3 (what jetcd does). */
   public static LeaderSettings withTtl(String node, long serverId, Duration leaseTtl) {
     return new LeaderSettings(node, serverId, leaseTtl, leaseTtl.dividedBy(3), Duration.ofSeconds(10),
-        Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(30), true);
+        Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(30), true, Duration.ofSeconds(20),
+        Duration.ofSeconds(10));
   }
 
   /** A copy with the apiserver probe switched on or off. */
   public LeaderSettings withApiserverProbe(boolean enabled) {
     return new LeaderSettings(node, serverId, leaseTtl, keepAliveInterval, handoverTimeout, verifyInterval,
-        retryInitial, retryMax, enabled);
+        retryInitial, retryMax, enabled, takeoverTimeout, recheckDelay);
   }
 
   /** A copy with another handover timeout. */
   public LeaderSettings withHandoverTimeout(Duration timeout) {
     return new LeaderSettings(node, serverId, leaseTtl, keepAliveInterval, timeout, verifyInterval,
-        retryInitial, retryMax, apiserverProbeEnabled);
+        retryInitial, retryMax, apiserverProbeEnabled, takeoverTimeout, recheckDelay);
+  }
+
+  /** A copy with other Hetzner timings: verify interval, takeover bound and post-takeover re-check. */
+  public LeaderSettings withHetznerTimings(Duration verify, Duration takeover, Duration recheck) {
+    return new LeaderSettings(node, serverId, leaseTtl, keepAliveInterval, handoverTimeout, verify,
+        retryInitial, retryMax, apiserverProbeEnabled, takeover, recheck);
+  }
+
+  /** Whether a published identity (node name and server id) is this agent; server id 0 means "not recorded". */
+  public boolean isSelf(String otherNode, long otherServerId) {
+    return node.equals(otherNode) && (otherServerId == 0 || otherServerId == serverId);
   }
 
   /** How much earlier than the lease expiry the leader stops acting: max(keep-alive interval, 500 ms). */
@@ -99,8 +129,29 @@ public record LeaderSettings(
 
   /** Backoff after {@code failures} consecutive failures (1 = first): retryInitial * 2^(failures-1), capped. */
   public Duration backoff(int failures) {
-    int shift = Math.max(0, Math.min(failures - 1, 20));
-    Duration d = retryInitial.multipliedBy(1L << shift);
-    return d.compareTo(retryMax) > 0 ? retryMax : d;
+    return doubling(retryInitial, retryMax, failures);
+  }
+
+  /** The pause before retrying a failed step inside a takeover: the backoff, but never above 1 s. */
+  public Duration acquireRetry(int failures) {
+    Duration d = backoff(failures);
+    return d.compareTo(ACQUIRE_RETRY_CAP) > 0 ? ACQUIRE_RETRY_CAP : d;
+  }
+
+  /** The pause before the {@code checks}-th re-check (1 = first) of a node holding the address without leadership. */
+  public Duration holdCheckDelay(int checks) {
+    Duration cap = verifyInterval.compareTo(HOLD_CHECK_INITIAL) > 0 ? verifyInterval : HOLD_CHECK_INITIAL;
+    return doubling(HOLD_CHECK_INITIAL, cap, checks);
+  }
+
+  /** How long a node sits out of the election after its {@code rejections}-th consecutive credentials rejection. */
+  public Duration credentialsSitOut(int rejections) {
+    return doubling(CREDENTIALS_SIT_OUT, CREDENTIALS_SIT_OUT_MAX, rejections);
+  }
+
+  private static Duration doubling(Duration initial, Duration max, int n) {
+    int shift = Math.max(0, Math.min(n - 1, 20));
+    Duration d = initial.multipliedBy(1L << shift);
+    return d.compareTo(max) > 0 ? max : d;
   }
 }

@@ -2,18 +2,18 @@ package io.fipkeeper.leader;
 
 /** The states of one agent's leadership, from the agent's own point of view. */
 public enum State {
-  /** Not campaigning (starting, apiserver unhealthy, or backing off); address not bound except in a handover window. */
+  /** Not campaigning (starting, apiserver unhealthy, or sitting out); address bound only while Hetzner routes the IP here. */
   STANDBY,
-  /** Lease granted and candidate key written; another node may be leader; address not bound except in a handover window. */
+  /** Lease granted and candidate key written; another node may be leader; address bound only while Hetzner routes the IP here. */
   CAMPAIGNING,
-  /** Election won, lease confirmed; fencing + assign at Hetzner in progress; address bound. */
+  /** Election won, lease confirmed; fencing + assign at Hetzner in progress, bounded by takeoverTimeout; address bound. */
   ACQUIRING,
-  /** Lease alive and confirmed, floating IP assigned to this server and bound locally. */
+  /** Lease alive and confirmed, floating IP assigned to this server and bound locally (both re-checked). */
   LEADING,
-  /** Keep-alives not confirmed inside the safe window: no assigns; address kept only while the IP still routes here (bounded). */
+  /** Keep-alives not confirmed inside the safe window: no assigns; address kept while the IP still routes here. */
   SUSPENDED,
-  /** Resigning (shutdown or apiserver unhealthy): no assigns; address kept until the next holder has the IP (bounded). */
+  /** Resigning on purpose (shutdown or apiserver unhealthy): address kept until the next holder has the IP (bounded). */
   STEPPING_DOWN,
-  /** Terminal: lease revoked, address removed, loops stopped. */
+  /** Terminal: after a graceful stop (lease revoked, address removed), or superseded by a newer run of this agent. */
   STOPPED
 }

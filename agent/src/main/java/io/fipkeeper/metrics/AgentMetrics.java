@@ -1,5 +1,6 @@
 package io.fipkeeper.metrics;
 
+import io.fipkeeper.leader.Action;
 import io.fipkeeper.leader.State;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -19,6 +20,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,6 +65,12 @@ public final class AgentMetrics implements AutoCloseable {
   public static final String APISERVER_HEALTHY = "fipkeeper.apiserver.healthy";
   /** Gauge: current term revision if leading, else the last seen holder epoch. */
   public static final String EPOCH = "fipkeeper.epoch";
+  /** Gauge 0/1: Hetzner's last verdict on the API token was a 401/403. */
+  public static final String HCLOUD_CREDENTIALS_REJECTED = "fipkeeper.hcloud.credentials.rejected";
+  /** Counter per reason: won terms given up because their takeover could not complete. */
+  public static final String TAKEOVERS_GIVEN_UP = "fipkeeper.takeovers.given.up";
+  /** Counter per repair: the address re-bound, the IP re-assigned, a stray address released. */
+  public static final String REPAIRS = "fipkeeper.repairs";
   /** Gauge 1 with the agent version as a tag. */
   public static final String BUILD_INFO = "fipkeeper.build.info";
   /** Gauge (seconds since the epoch, base unit appended): when the last error happened, 0 if none. */
@@ -78,6 +88,8 @@ public final class AgentMetrics implements AutoCloseable {
   public static final String TAG_OPERATION = "operation";
   public static final String TAG_CODE = "code";
   public static final String TAG_VERSION = "version";
+  public static final String TAG_REASON = "reason";
+  public static final String TAG_REPAIR = "repair";
 
   /** Content type of {@link #scrape()}: Prometheus text format 0.0.4. */
   public static final String TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -98,6 +110,7 @@ public final class AgentMetrics implements AutoCloseable {
   private final AtomicBoolean assignedToSelf = new AtomicBoolean();
   private final AtomicBoolean bound = new AtomicBoolean();
   private final AtomicBoolean apiserverHealthy = new AtomicBoolean();
+  private final AtomicBoolean credentialsRejected = new AtomicBoolean();
   private final AtomicReference<State> state = new AtomicReference<>();
   private final AtomicLong epoch = new AtomicLong();
   private final AtomicLong rateLimitLimit = new AtomicLong(-1);
@@ -107,6 +120,8 @@ public final class AgentMetrics implements AutoCloseable {
   private final Counter leaderTransitions;
   private final Counter keepAliveFailures;
   private final Timer failoverDuration;
+  private final Map<Action.GiveUp, Counter> givenUp = new EnumMap<>(Action.GiveUp.class);
+  private final Map<Action.Repair, Counter> repairs = new EnumMap<>(Action.Repair.class);
 
   /** Creates its own Prometheus registry. */
   public AgentMetrics(String node, String floatingIp, String version) {
@@ -132,6 +147,8 @@ public final class AgentMetrics implements AutoCloseable {
     flag(ASSIGNED_TO_SELF, assignedToSelf, "1 while Hetzner reports the floating IP on this server");
     flag(ADDRESS_BOUND, bound, "1 while the floating IP is bound on the local interface");
     flag(APISERVER_HEALTHY, apiserverHealthy, "1 while the local apiserver probe passes");
+    flag(HCLOUD_CREDENTIALS_REJECTED, credentialsRejected,
+        "1 while Hetzner's last verdict on the API token was 401/403 (this node cannot take the IP over)");
     for (State s : State.values()) {
       Gauge.builder(STATE, state, current -> current.get() == s ? 1 : 0)
           .tag(TAG_STATE, s.name())
@@ -162,6 +179,18 @@ public final class AgentMetrics implements AutoCloseable {
     keepAliveFailures = Counter.builder(ETCD_KEEPALIVE_FAILURES)
         .description("etcd lease keep-alive errors seen by this agent")
         .register(registry);
+    for (Action.GiveUp reason : Action.GiveUp.values()) {
+      givenUp.put(reason, Counter.builder(TAKEOVERS_GIVEN_UP)
+          .description("won terms given up because the takeover could not complete, by reason")
+          .tag(TAG_REASON, reason.name().toLowerCase(Locale.ROOT))
+          .register(registry));
+    }
+    for (Action.Repair repair : Action.Repair.values()) {
+      repairs.put(repair, Counter.builder(REPAIRS)
+          .description("repairs of the address or the assignment, by kind")
+          .tag(TAG_REPAIR, repair.name().toLowerCase(Locale.ROOT))
+          .register(registry));
+    }
     failoverDuration = Timer.builder(FAILOVER_DURATION)
         .description("time from winning leadership to the floating IP assigned here and bound")
         .serviceLevelObjectives(bucketDurations())
@@ -247,6 +276,20 @@ public final class AgentMetrics implements AutoCloseable {
 
   public void keepAliveFailed() {
     keepAliveFailures.increment();
+  }
+
+  public void setCredentialsRejected(boolean rejected) {
+    credentialsRejected.set(rejected);
+  }
+
+  /** Counts one won term given up for {@code reason}. */
+  public void recordGiveUp(Action.GiveUp reason) {
+    givenUp.get(Objects.requireNonNull(reason, "reason")).increment();
+  }
+
+  /** Counts one repair. */
+  public void recordRepair(Action.Repair repair) {
+    repairs.get(Objects.requireNonNull(repair, "repair")).increment();
   }
 
   public void setApiserverHealthy(boolean healthy) {

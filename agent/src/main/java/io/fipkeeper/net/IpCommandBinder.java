@@ -1,5 +1,6 @@
 package io.fipkeeper.net;
 
+import io.fipkeeper.leader.port.AddressBinder;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -96,7 +97,7 @@ public final class IpCommandBinder implements AddressBinder {
    */
   @Override
   public Set<InetAddress> boundAddresses() throws IOException {
-    IpCommand.Result result = ip.run("-o", "addr", "show", "dev", interfaceName);
+    IpCommand.Result result = ip.run("-j", "addr", "show", "dev", interfaceName);
     if (!result.ok()) {
       throw new IOException("cannot list addresses of " + interfaceName + ": " + result.failure());
     }

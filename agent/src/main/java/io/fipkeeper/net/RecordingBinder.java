@@ -1,5 +1,6 @@
 package io.fipkeeper.net;
 
+import io.fipkeeper.leader.port.AddressBinder;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fipkeeper.Main;
 import io.fipkeeper.config.AgentConfig;
-import io.fipkeeper.hcloud.FloatingIpRef;
 import io.fipkeeper.config.HttpSettings;
+import io.fipkeeper.hcloud.FloatingIpRef;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -65,9 +65,9 @@ class MainTest {
 
   @Test
   void talosPatchIsASubcommandThatPrintsThePatchAndRejectsBadInputWithExitTwo() {
-    assertThat(run("talos-patch", "--floating-ip", "203.0.113.10")).isZero();
+    assertThat(run("talos-patch", "--for", "cluster", "--floating-ip", "203.0.113.10")).isZero();
     assertThat(out.toString()).contains("endpoint: \"https://203.0.113.10:6443\"");
-    assertThat(run("talos-patch", "--floating-ip", "not-an-ip")).isEqualTo(2);
+    assertThat(run("talos-patch", "--for", "cluster", "--floating-ip", "not-an-ip")).isEqualTo(2);
     assertThat(err.toString()).contains("--floating-ip").doesNotContain("Exception");
   }
 

@@ -1,10 +1,10 @@
 package io.fipkeeper.config;
 
-import io.fipkeeper.hcloud.FloatingIpRef;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.fipkeeper.hcloud.FloatingIpRef;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -104,6 +104,7 @@ class ConfigLoaderTest {
     assertThat(c.apiserver()).isEqualTo(new ProbeSettings(true, URI.create("https://127.0.0.1:6443/readyz"),
         Duration.ofSeconds(1), Duration.ofSeconds(1), 3, 1, Optional.empty(), true));
     assertThat(c.handoverTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.takeoverTimeout()).isEqualTo(Duration.ofSeconds(20));
     assertThat(c.http()).isEqualTo(new HttpSettings("0.0.0.0", 9847));
     assertThat(c.log()).isEqualTo(new LogSettings(LogSettings.Format.PLAIN, "info"));
   }
@@ -156,6 +157,27 @@ class ConfigLoaderTest {
             + "0-65535, got \"nohost:99999\"",
         "log.format: must be one of plain, json, got \"xml\"",
         "log.level: must be one of trace, debug, info, warn, error, got \"loud\"");
+  }
+
+  @Test
+  void takeoverTimeoutComesFromFileEnvOrFlagAndMustBeLongerThanOneRequest() throws Exception {
+    assertThat(load("floatingIp: {id: 7}\ntakeoverTimeout: 45s", Map.of()).takeoverTimeout())
+        .isEqualTo(Duration.ofSeconds(45));
+    env.put("FIPKEEPER_TAKEOVER_TIMEOUT", "30s");
+    assertThat(load("floatingIp: {id: 7}", Map.of()).takeoverTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(load("floatingIp: {id: 7}", Map.of("--takeover-timeout", "1m")).takeoverTimeout())
+        .isEqualTo(Duration.ofMinutes(1));
+
+    assertThat(problems("floatingIp: {id: 7}\nhcloud: {requestTimeout: 30s}", Map.of("--takeover-timeout", "30s")))
+        .containsExactly("--takeover-timeout: must be longer than hcloud.requestTimeout (30s): a takeover needs at "
+            + "least one whole request, got \"30s\"");
+    env.remove("FIPKEEPER_TAKEOVER_TIMEOUT");
+    assertThat(problems("floatingIp: {id: 7}\nhcloud: {requestTimeout: 25s}", Map.of()))
+        .as("the default is checked too, and named as such")
+        .containsExactly("takeoverTimeout (default): must be longer than hcloud.requestTimeout (25s): a takeover "
+            + "needs at least one whole request, got \"20s\"");
+    assertThat(problems("floatingIp: {id: 7}\ntakeoverTimeout: 500ms", Map.of()))
+        .containsExactly("takeoverTimeout: must be at least 1s, got \"500ms\"");
   }
 
   @ParameterizedTest

@@ -11,7 +11,7 @@ import io.fipkeeper.hcloudsim.HcloudSimulator;
 import io.fipkeeper.hcloudsim.RecordedCall;
 import io.fipkeeper.leader.AgentSnapshot;
 import io.fipkeeper.leader.State;
-import io.fipkeeper.net.AddressBinder;
+import io.fipkeeper.leader.port.AddressBinder;
 import io.fipkeeper.net.RecordingBinder;
 import io.fipkeeper.testing.EtcdExtension;
 import java.io.IOException;
@@ -41,23 +41,37 @@ final class AgentCluster implements AutoCloseable {
   static final String FIP_NAME = "k8s-api";
   static final String FIP_ADDRESS = "203.0.113.10";
 
-  /** Knobs a test may change before adding nodes. */
-  record Options(String token, Duration actionDuration, Duration handoverTimeout, Duration verifyInterval) {
+  /**
+   * Knobs a test may change before adding nodes. {@code nextToken}, when set, is a second token the simulator
+   * accepts (label {@code next}); {@code tokenFile} makes every node read its token from one file (see
+   * {@link #rotateToken()}) instead of {@code HCLOUD_TOKEN}.
+   */
+  record Options(String token, Duration actionDuration, Duration handoverTimeout, Duration verifyInterval,
+      Duration takeoverTimeout, String nextToken, boolean tokenFile) {
     static Options defaults() {
       return new Options("e2e-token-" + Long.toHexString(System.nanoTime()), Duration.ofMillis(500),
-          Duration.ofSeconds(5), Duration.ofSeconds(60));
+          Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(10), null, false);
     }
 
     Options withToken(String t) {
-      return new Options(t, actionDuration, handoverTimeout, verifyInterval);
+      return new Options(t, actionDuration, handoverTimeout, verifyInterval, takeoverTimeout, nextToken, tokenFile);
     }
 
     Options withHandoverTimeout(Duration d) {
-      return new Options(token, actionDuration, d, verifyInterval);
+      return new Options(token, actionDuration, d, verifyInterval, takeoverTimeout, nextToken, tokenFile);
     }
 
     Options withVerifyInterval(Duration d) {
-      return new Options(token, actionDuration, handoverTimeout, d);
+      return new Options(token, actionDuration, handoverTimeout, d, takeoverTimeout, nextToken, tokenFile);
+    }
+
+    Options withTakeoverTimeout(Duration d) {
+      return new Options(token, actionDuration, handoverTimeout, verifyInterval, d, nextToken, tokenFile);
+    }
+
+    /** Tokens from a file holding {@code token}; the simulator also accepts {@code next} (label "next"). */
+    Options withTokenFileRotatingTo(String next) {
+      return new Options(token, actionDuration, handoverTimeout, verifyInterval, takeoverTimeout, next, true);
     }
   }
 
@@ -73,9 +87,36 @@ final class AgentCluster implements AutoCloseable {
     this.etcd = etcd;
     this.dir = dir;
     this.options = options;
-    this.sim = HcloudSimulator.builder().port(0).token("default", options.token())
-        .actionDuration(options.actionDuration()).build().start();
+    HcloudSimulator.Builder simulator = HcloudSimulator.builder().port(0).token("default", options.token())
+        .actionDuration(options.actionDuration());
+    if (options.nextToken() != null) {
+      simulator.token("next", options.nextToken());
+    }
+    this.sim = simulator.build().start();
     this.fipId = sim.createFloatingIp(FIP_NAME, FIP_ADDRESS, Map.of("role", "k8s-api"));
+    if (options.tokenFile()) {
+      try {
+        Files.writeString(tokenFile(), options.token() + "\n");
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** The file every node reads its token from (with {@link Options#tokenFile()}). */
+  Path tokenFile() {
+    return dir.resolve("hcloud-token");
+  }
+
+  /**
+   * Replaces the token file's content with the next token the way the kubelet updates a Secret volume: a new file
+   * moved over the old one in one step, so a reader sees either token, never half of one.
+   */
+  void rotateToken() throws IOException {
+    Path fresh = dir.resolve("hcloud-token.new");
+    Files.writeString(fresh, options.nextToken() + "\n");
+    Files.move(fresh, tokenFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   AgentCluster(EtcdExtension etcd, Path dir) {
@@ -206,6 +247,7 @@ final class AgentCluster implements AutoCloseable {
     private volatile Agent last;
     private volatile AgentConfig config;
     private volatile String etcdEndpoint = etcd.endpoint();
+    private volatile String hcloudEndpoint = sim.apiUrl().toString();
 
     private Node(String name, AddressBinder binder) throws IOException {
       this.name = name;
@@ -221,6 +263,12 @@ final class AgentCluster implements AutoCloseable {
     /** Reach etcd through {@code proxy} from the next start on, so this node alone can be cut off. */
     Node via(TcpProxy proxy) {
       etcdEndpoint = proxy.endpoint();
+      return this;
+    }
+
+    /** Reach the Hetzner API through {@code proxy} from the next start on, so this node alone can lose it. */
+    Node hcloudVia(TcpProxy proxy) {
+      hcloudEndpoint = proxy.endpoint() + "/v1";
       return this;
     }
 
@@ -274,7 +322,8 @@ final class AgentCluster implements AutoCloseable {
           "floatingIp:",
           "  name: " + FIP_NAME,
           "hcloud:",
-          "  endpoint: " + sim.apiUrl(),
+          "  endpoint: " + hcloudEndpoint,
+          options.tokenFile() ? "  tokenFile: " + tokenFile() : "  # token from HCLOUD_TOKEN",
           "  metadataUrl: " + sim.metadataUrl(serverId),
           "  requestTimeout: 2s",
           "  actionTimeout: 10s",
@@ -293,6 +342,7 @@ final class AgentCluster implements AutoCloseable {
           "  failureThreshold: 2",
           "  successThreshold: 1",
           "handoverTimeout: " + options.handoverTimeout().toMillis() + "ms",
+          "takeoverTimeout: " + options.takeoverTimeout().toMillis() + "ms",
           "http:",
           "  listen: 127.0.0.1:0",
           extraYaml,
@@ -302,7 +352,8 @@ final class AgentCluster implements AutoCloseable {
 
     /** Loads the configuration exactly as {@code fipkeeper run} would (file, then env with the token). */
     AgentConfig loadConfig() throws IOException, ConfigException {
-      return ConfigLoader.load(Optional.of(writeConfig("")), Map.of("HCLOUD_TOKEN", options.token()), Map.of());
+      Map<String, String> env = options.tokenFile() ? Map.of() : Map.of("HCLOUD_TOKEN", options.token());
+      return ConfigLoader.load(Optional.of(writeConfig("")), env, Map.of());
     }
 
     Node start() throws IOException, ConfigException, AgentStartException {

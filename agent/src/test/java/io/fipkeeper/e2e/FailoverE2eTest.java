@@ -200,27 +200,72 @@ class FailoverE2eTest {
     }
   }
 
+  /**
+   * Regression (issue 8, defect 4: {@code leader-crash-restart}): a restarted leader's agent removed its address and
+   * deleted its election key at start, forcing a full failover. Now the restart is a handover to itself: it adopts
+   * its previous run's lease, keeps the address and the term, and Hetzner sees no new assign.
+   */
   @Test
-  void aLeaderRestartedRightAfterACrashCleansItsStaleAddressAndOneLeaderEndsUpWithTheIp() throws Exception {
+  void aLeaderWhoseAgentCrashesAndRestartsAtOnceKeepsTheIpTheAddressAndTheTermWithoutANewAssign() throws Exception {
     cluster.start(3);
-    Node old = cluster.awaitSoleLeader(ELECTION);
-    old.crash();
-    assertThat(old.binder().anyBound()).as("the crash left the address bound").isTrue();
-    int changesBefore = old.binder().changes().size();
+    try (LeadershipTimeline timeline = new LeadershipTimeline(cluster)) {
+      Node old = cluster.awaitSoleLeader(ELECTION);
+      long epoch = old.snapshot().epoch();
+      int assignsBefore = cluster.assigns().size();
+      int changesBefore = old.binder().changes().size();
 
-    old.start(); // a pod restart: same node name, same host, well inside the old lease's TTL
-    cluster.awaitUntil(old.name + " removes the address it left behind", ELECTION,
-        () -> old.binder().changes().size() > changesBefore);
-    assertThat(old.binder().changes().get(changesBefore).kind()).as("the first thing a restarted agent does")
-        .isEqualTo(ObservedBinder.Change.Kind.UNBIND);
+      old.crash(); // SIGKILL: the lease is no longer renewed, the address stays bound
+      old.start(); // the pod restarts on the same node, well inside the lease's TTL
+      Node leader = cluster.awaitSoleLeader(ELECTION);
+      cluster.awaitUntil("the other two queued behind it again", ELECTION, () -> cluster.running().stream()
+          .filter(n -> n != leader).allMatch(n -> n.state() == State.CAMPAIGNING));
+      timeline.close();
 
-    Node leader = cluster.awaitSoleLeader(ELECTION);
-    for (Node n : cluster.running()) {
-      if (n != leader) {
-        assertThat(n.snapshot().bound()).as(n + " is not leader").isFalse();
-      }
+      assertThat(leader).as("the restarted agent leads again").isSameAs(old);
+      assertThat(leader.snapshot().epoch()).as("the same term: the adopted key kept its revision").isEqualTo(epoch);
+      assertThat(cluster.assigns()).as("no new assign: the IP never left").hasSize(assignsBefore);
+      assertThat(old.binder().changes()).as("the address was never removed, not even for a moment")
+          .hasSize(changesBefore);
+      assertThat(timeline.rounds()).as("the IP stayed on the restarted node, bound there, at every sample")
+          .allSatisfy(r -> assertThat(r.boundServers()).contains(old.serverId()));
+      assertThat(cluster.unassigns()).isEmpty();
     }
-    assertThat(cluster.unassigns()).isEmpty();
+  }
+
+  /**
+   * Regression (issue 8, defect 1: {@code winner-cannot-reach-hetzner}): the node that wins after a crash cannot
+   * reach the API (its route is broken). It used to stay ACQUIRING forever while a healthy node waited; now it gives
+   * the term up after {@code takeoverTimeout}, says why, and the next candidate takes the IP over.
+   */
+  @Test
+  void aWinnerThatCannotReachHetznerGivesUpAfterTheTakeoverTimeoutAndTheNextCandidateTakesTheIp() throws Exception {
+    cluster.close();
+    Duration takeover = Duration.ofSeconds(4);
+    cluster = new AgentCluster(etcd, dir, AgentCluster.Options.defaults().withTakeoverTimeout(takeover));
+    try (TcpProxy route = new TcpProxy(cluster.sim().port())) {
+      Node old = cluster.start(1).get(0);
+      cluster.awaitSoleLeader(ELECTION);
+      Node cut = cluster.node("cp-cut").hcloudVia(route).start();
+      cluster.awaitUntil("cp-cut queued first", ELECTION, () -> cut.state() == State.CAMPAIGNING);
+      Node healthy = cluster.node("cp-healthy").start();
+      cluster.awaitUntil("cp-healthy queued behind it", ELECTION, () -> healthy.state() == State.CAMPAIGNING);
+
+      route.blackhole(); // cp-cut's requests to the API hang from now on
+      Instant crashedAt = old.crash();
+      Node next = cluster.awaitSoleLeader(takeover.plusSeconds(15));
+      Duration took = Duration.between(crashedAt, Instant.now());
+      log.info("winner cannot reach hetzner measured takeover_timeout={}ms failover={}ms", takeover.toMillis(),
+          took.toMillis());
+
+      assertThat(next).isSameAs(healthy);
+      assertThat(cut.snapshot().lastResignation()).as("cp-cut says why it gave up")
+          .startsWith("takeover not completed within PT4S");
+      assertThat(Http.get(cut.httpBase(), "/metrics").body())
+          .contains("fipkeeper_takeovers_given_up_total{floating_ip=\"203.0.113.10\",node=\"cp-cut\",reason=\"timeout\"} 1.0");
+      cluster.awaitUntil("cp-cut without the address", ELECTION, () -> !cut.snapshot().bound());
+      assertThat(cluster.assigns()).as("cp-cut never reached Hetzner").noneMatch(c -> c.serverId() == cut.serverId());
+      assertThat(cluster.unassigns()).isEmpty();
+    }
   }
 
   @Test
@@ -315,8 +360,10 @@ class FailoverE2eTest {
           Duration.between(from, Instant.now()).toMillis());
       assertThat(attempts).as("refused twice, then accepted").hasSize(failures + 1);
       for (int i = 1; i < attempts.size(); i++) {
+        // while the endpoint is dark and the budget is comfortable the pause is short (issue 8, defect 7), never zero
         assertThat(Duration.between(attempts.get(i - 1), attempts.get(i)))
-            .as("backoff between assign attempts %d and %d", i, i + 1).isGreaterThanOrEqualTo(Duration.ofMillis(500));
+            .as("backoff between assign attempts %d and %d", i, i + 1)
+            .isBetween(Duration.ofMillis(200), Duration.ofMillis(1500));
       }
       assertThat(all.size()).as("no tight polling loop: %s", all.stream().map(RecordedRequest::endpoint).toList())
           .isLessThanOrEqualTo(20);

@@ -1,6 +1,6 @@
 package io.fipkeeper.e2e;
 
-import io.fipkeeper.net.AddressBinder;
+import io.fipkeeper.leader.port.AddressBinder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Instant;

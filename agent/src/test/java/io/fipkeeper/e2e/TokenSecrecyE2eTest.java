@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import io.fipkeeper.Agent;
 import io.fipkeeper.Agent.AgentStartException;
 import io.fipkeeper.config.AgentConfig;
@@ -17,7 +13,6 @@ import io.fipkeeper.hcloudsim.Endpoint;
 import io.fipkeeper.hcloudsim.Fault;
 import io.fipkeeper.hcloudsim.FaultRule;
 import io.fipkeeper.testing.EtcdExtension;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Hetzner token must never leave the agent except in the Authorization header: not in any log line (DEBUG
@@ -49,27 +43,16 @@ class TokenSecrecyE2eTest {
   @RegisterExtension static final EtcdExtension etcd = new EtcdExtension();
 
   @TempDir Path dir;
-  private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
-  private final ch.qos.logback.classic.Logger root =
-      (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-  private final ch.qos.logback.classic.Logger fipkeeper =
-      (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.fipkeeper");
-  private Level fipkeeperLevel;
+  private CapturedLogs captured;
 
   @BeforeEach
   void captureEverything() {
-    captured.setContext((LoggerContext) LoggerFactory.getILoggerFactory());
-    captured.start();
-    root.addAppender(captured);
-    fipkeeperLevel = fipkeeper.getLevel();
-    fipkeeper.setLevel(Level.DEBUG); // the console appender filters at INFO; the capture sees DEBUG too
+    captured = new CapturedLogs();
   }
 
   @AfterEach
   void stopCapturing() {
-    fipkeeper.setLevel(fipkeeperLevel);
-    root.detachAppender(captured);
-    captured.stop();
+    captured.close();
   }
 
   @Test
@@ -111,17 +94,10 @@ class TokenSecrecyE2eTest {
       }
     }
 
-    List<ILoggingEvent> events = List.copyOf(captured.list);
-    assertThat(events).as("the capture saw the whole run").hasSizeGreaterThan(50)
+    assertThat(captured.events()).as("the capture saw the whole run").hasSizeGreaterThan(50)
         .anyMatch(e -> e.getLevel() == Level.DEBUG)
         .anyMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
-    for (ILoggingEvent e : events) {
-      exposed.add(e.getFormattedMessage());
-      exposed.add(String.valueOf(e.getMDCPropertyMap()));
-      for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
-        exposed.add(t.getClassName() + ": " + t.getMessage());
-      }
-    }
+    exposed.addAll(captured.texts());
     assertThat(exposed).as("log lines, HTTP bodies, error messages").isNotEmpty()
         .noneMatch(s -> s.contains(TOKEN))
         .noneMatch(s -> s.contains(WRONG_TOKEN));
@@ -129,13 +105,7 @@ class TokenSecrecyE2eTest {
 
   /** Every HTTP body of every given agent. */
   private static List<String> scrape(List<Node> nodes) throws Exception {
-    List<String> bodies = new ArrayList<>();
-    for (Node n : nodes) {
-      for (String path : List.of("/status", "/metrics", "/healthz", "/readyz")) {
-        HttpResponse<String> r = Http.get(n.httpBase(), path);
-        bodies.add(r.headers().map() + "\n" + r.body());
-      }
-    }
+    List<String> bodies = Http.everyPath(nodes);
     assertThat(bodies).anyMatch(b -> b.contains("fipkeeper_leader"));
     return bodies;
   }

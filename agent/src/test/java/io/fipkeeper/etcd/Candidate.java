@@ -1,7 +1,7 @@
 package io.fipkeeper.etcd;
 
-import io.fipkeeper.leader.ElectionEvent;
 import io.fipkeeper.leader.Term;
+import io.fipkeeper.leader.port.ElectionEvent;
 import io.fipkeeper.testing.EtcdExtension;
 import java.time.Duration;
 import java.util.List;
@@ -14,12 +14,25 @@ final class Candidate implements AutoCloseable {
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
 
   final String node;
+  final ElectionIdentity identity;
   final List<ElectionEvent> events = new CopyOnWriteArrayList<>();
   final EtcdElection election;
 
+  /** A candidate on {@code node}'s server ({@link #serverOf}): two candidates of one node are two runs of one agent. */
   Candidate(EtcdExtension etcd, String prefix, String node, Duration ttl) {
-    this.node = node;
-    this.election = new EtcdElection(EtcdSettings.plain(etcd.endpoints()), prefix, "203.0.113.10", node, ttl, events::add);
+    this(etcd, prefix, ElectionIdentity.of(node, serverOf(node)), ttl);
+  }
+
+  Candidate(EtcdExtension etcd, String prefix, ElectionIdentity identity, Duration ttl) {
+    this.node = identity.node();
+    this.identity = identity;
+    this.election = new EtcdElection(EtcdSettings.plain(etcd.endpoints()), prefix, "203.0.113.10", identity, ttl,
+        events::add);
+  }
+
+  /** The server id a test gives a node name. */
+  static long serverOf(String node) {
+    return 100 + (node.hashCode() & 0xff);
   }
 
   Optional<Term> term() {
@@ -49,7 +62,7 @@ final class Candidate implements AutoCloseable {
   /** How a test ends: hand over (resign if leading, revoke) and close; harmless if already closed. */
   @Override
   public void close() {
-    term().ifPresent(t -> election.resign(t, CALL_TIMEOUT));
+    term().ifPresent(t -> election.resign(t, CALL_TIMEOUT)); // refused by the adapter once superseded
     election.revoke(CALL_TIMEOUT);
     election.close();
   }

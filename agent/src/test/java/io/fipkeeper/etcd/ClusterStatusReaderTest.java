@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fipkeeper.leader.ElectionException;
 import io.fipkeeper.leader.HolderRecord;
 import io.fipkeeper.leader.State;
 import io.fipkeeper.leader.Term;
+import io.fipkeeper.leader.port.ElectionException;
 import io.fipkeeper.testing.EtcdExtension;
 import java.net.URI;
 import java.time.Duration;

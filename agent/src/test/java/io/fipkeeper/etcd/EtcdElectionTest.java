@@ -8,10 +8,10 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.fipkeeper.leader.AgentSnapshot;
-import io.fipkeeper.leader.ElectionEvent;
 import io.fipkeeper.leader.HolderRecord;
 import io.fipkeeper.leader.State;
 import io.fipkeeper.leader.Term;
+import io.fipkeeper.leader.port.ElectionEvent;
 import io.fipkeeper.testing.EtcdExtension;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -110,7 +110,8 @@ class EtcdElectionTest {
 
     for (Candidate c : candidates) {
       await(c.node + " sees " + term.node()).atMost(Duration.ofSeconds(5)).until(() ->
-          c.eventsOf(ElectionEvent.LeaderSeen.class).contains(new ElectionEvent.LeaderSeen(term.node(), term.revision())));
+          c.eventsOf(ElectionEvent.LeaderSeen.class).contains(new ElectionEvent.LeaderSeen(term.node(),
+              Candidate.serverOf(term.node()), term.revision())));
     }
   }
 
@@ -221,21 +222,81 @@ class EtcdElectionTest {
     assertThat(c.election.stillLeader(term, Candidate.CALL_TIMEOUT)).isFalse();
   }
 
+  /**
+   * Regression (issue 8, defect 4): a restarted agent deleted its previous run's key and revoked its lease, so a
+   * crash-restart of the leader's agent forced a full failover. Now it adopts the lease: same key, same term, and the
+   * queued candidate keeps waiting although the crashed run stopped renewing the lease long ago.
+   */
   @Test
-  void clearStaleKeyRemovesTheKeyOfAPreviousRunSoTheRestartedNodeWinsAtOnce() throws Exception {
-    Candidate previousRun = candidate("node-a", LONG_TTL);
+  void aRestartedAgentAdoptsItsPreviousRunsLeaseAndKeepsTheTermWhileAnotherCandidateWaits() throws Exception {
+    Candidate previousRun = candidate("node-a", TTL);
     previousRun.election.campaign();
     await("previous run wins").atMost(Duration.ofSeconds(10)).until(previousRun::won);
-    previousRun.election.close(); // crash: its key and lease stay for up to 10 s
-    Candidate other = candidate("node-b", LONG_TTL);
+    Term term = previousRun.term().orElseThrow();
+    previousRun.election.close(); // crash: nobody renews the lease any more
+    Candidate other = candidate("node-b", TTL);
     other.election.campaign();
     await("node-b queued").atMost(Duration.ofSeconds(5)).until(() -> other.election.leaseId() != 0);
 
-    Candidate restarted = candidate("node-a", LONG_TTL);
-    restarted.election.clearStaleKey(Candidate.CALL_TIMEOUT);
+    Candidate restarted = candidate("node-a", TTL);
+    assertThat(restarted.election.adoptPreviousLease(Candidate.CALL_TIMEOUT)).contains(term.leaseId());
+    restarted.election.campaign();
+    await("the restarted run wins the same term").atMost(Duration.ofSeconds(5)).until(restarted::won);
 
-    assertThat(values(prefix + "/203.0.113.10/election/")).containsExactly("node-b");
-    await("node-b wins once the stale key is gone").atMost(Duration.ofSeconds(3)).until(other::won);
+    assertThat(restarted.term()).contains(term);
+    assertThat(values(term.key())).singleElement().isEqualTo(restarted.identity.value());
+    await("node-b still waits three TTLs later: the adopted lease is kept alive").during(TTL.multipliedBy(3))
+        .atMost(TTL.multipliedBy(4)).until(() -> !other.won());
+    assertThat(restarted.election.stillLeader(term, Candidate.CALL_TIMEOUT)).isTrue();
+  }
+
+  /**
+   * A surge pod on the same node starts while the previous run still lives: the newer run adopts the lease and marks
+   * the key; the older run is told it is superseded, lets go of the lease without revoking it, and can no longer
+   * resign or fence with the term (which would hurt the newer run).
+   */
+  @Test
+  void aPreviousRunThatIsStillAliveIsSupersededAndCanNoLongerActForTheTerm() throws Exception {
+    Candidate previousRun = candidate("node-a", TTL);
+    previousRun.election.campaign();
+    await("previous run wins").atMost(Duration.ofSeconds(10)).until(previousRun::won);
+    Term term = previousRun.term().orElseThrow();
+
+    Candidate newer = candidate("node-a", TTL);
+    assertThat(newer.election.adoptPreviousLease(Candidate.CALL_TIMEOUT)).contains(term.leaseId());
+
+    await("the previous run is told").atMost(Duration.ofSeconds(5))
+        .until(() -> !previousRun.eventsOf(ElectionEvent.Superseded.class).isEmpty());
+    assertThat(previousRun.eventsOf(ElectionEvent.Superseded.class)).singleElement()
+        .satisfies(s -> assertThat(s.leaseId()).isEqualTo(term.leaseId()));
+    assertThat(previousRun.election.leaseId()).isZero();
+    previousRun.election.resign(term, Candidate.CALL_TIMEOUT);
+    assertThat(previousRun.election.stillLeader(term, Candidate.CALL_TIMEOUT)).isFalse();
+    previousRun.election.revoke(Candidate.CALL_TIMEOUT);
+
+    newer.election.campaign();
+    await("the newer run holds the term").atMost(Duration.ofSeconds(5)).until(newer::won);
+    assertThat(newer.term()).contains(term);
+    assertThat(newer.election.stillLeader(term, Candidate.CALL_TIMEOUT)).as("the superseded run touched nothing")
+        .isTrue();
+  }
+
+  /** Regression (issue 8, defect 8): identity is node and server id; a reused node name is somebody else. */
+  @Test
+  void theKeyOfTheSameNodeNameOnAnotherServerIsNeitherAdoptedNorDeleted() throws Exception {
+    Candidate oldServer = new Candidate(etcd, prefix, ElectionIdentity.of("node-a", 1), LONG_TTL);
+    candidates.add(oldServer);
+    oldServer.election.campaign();
+    await("node-a on server 1 wins").atMost(Duration.ofSeconds(10)).until(oldServer::won);
+    Term term = oldServer.term().orElseThrow();
+
+    Candidate newServer = new Candidate(etcd, prefix, ElectionIdentity.of("node-a", 2), LONG_TTL);
+    candidates.add(newServer);
+
+    assertThat(newServer.election.adoptPreviousLease(Candidate.CALL_TIMEOUT)).isEmpty();
+    assertThat(values(prefix + "/203.0.113.10/election/")).containsExactly(oldServer.identity.value());
+    assertThat(oldServer.election.stillLeader(term, Candidate.CALL_TIMEOUT)).isTrue();
+    assertThat(oldServer.eventsOf(ElectionEvent.Superseded.class)).isEmpty();
   }
 
   @Test
@@ -263,7 +324,8 @@ class EtcdElectionTest {
   void campaignAgainstUnreachableEtcdReportsCampaignFailedInsteadOfThrowing() {
     List<ElectionEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     EtcdSettings nowhere = new EtcdSettings(List.of(URI.create("http://127.0.0.1:1")), null, null, null, Duration.ofMillis(500));
-    try (EtcdElection election = new EtcdElection(nowhere, prefix, "203.0.113.10", "node-a", TTL, events::add)) {
+    try (EtcdElection election = new EtcdElection(nowhere, prefix, "203.0.113.10", ElectionIdentity.of("node-a", 11), TTL,
+        events::add)) {
       election.campaign();
       await("campaign failure reported").atMost(Duration.ofSeconds(20))
           .until(() -> events.stream().anyMatch(ElectionEvent.CampaignFailed.class::isInstance));
@@ -273,7 +335,7 @@ class EtcdElectionTest {
   }
 
   static AgentSnapshot snapshot(String node, State state) {
-    return new AgentSnapshot(node, 11, state, node, "203.0.113.10", 11L, true, 7, Instant.parse("2026-01-02T03:04:05Z"), null, true);
+    return new AgentSnapshot(node, 11, state, node, "203.0.113.10", 11L, true, 7, Instant.parse("2026-01-02T03:04:05Z"), null, true, false, null);
   }
 
   private static long count(String keyPrefix) {

@@ -3,8 +3,8 @@ package io.fipkeeper.etcd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fipkeeper.leader.ElectionEvent;
 import io.fipkeeper.leader.Term;
+import io.fipkeeper.leader.port.ElectionEvent;
 import io.fipkeeper.testing.EtcdExtension;
 import java.time.Duration;
 import java.util.ArrayList;

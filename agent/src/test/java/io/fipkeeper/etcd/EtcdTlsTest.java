@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.fipkeeper.leader.ElectionEvent;
+import io.fipkeeper.leader.port.ElectionEvent;
 import io.fipkeeper.testing.EtcdExtension;
 import io.fipkeeper.testing.TestCertificates;
 import java.nio.file.Files;
@@ -71,7 +71,7 @@ class EtcdTlsTest {
     assertThat(etcd.endpoint()).startsWith("https://");
     List<ElectionEvent> events = new CopyOnWriteArrayList<>();
     try (EtcdElection election =
-        new EtcdElection(settings, EtcdExtension.randomPrefix(), "203.0.113.10", "node-" + form, Duration.ofSeconds(2), events::add)) {
+        new EtcdElection(settings, EtcdExtension.randomPrefix(), "203.0.113.10", ElectionIdentity.of("node-" + form, 7), Duration.ofSeconds(2), events::add)) {
       election.campaign();
       await(form + " wins over mTLS, events " + events).atMost(Duration.ofSeconds(10))
           .until(() -> events.stream().anyMatch(ElectionEvent.ElectionWon.class::isInstance));
@@ -84,7 +84,7 @@ class EtcdTlsTest {
     EtcdSettings caOnly = new EtcdSettings(etcd.endpoints(), PKI.ca(), null, null, Duration.ofSeconds(1));
     List<ElectionEvent> events = new CopyOnWriteArrayList<>();
     try (EtcdElection election =
-        new EtcdElection(caOnly, EtcdExtension.randomPrefix(), "203.0.113.10", "node-x", Duration.ofSeconds(2), events::add)) {
+        new EtcdElection(caOnly, EtcdExtension.randomPrefix(), "203.0.113.10", ElectionIdentity.of("node-x", 7), Duration.ofSeconds(2), events::add)) {
       election.campaign();
       await("campaign refused without client certificate").atMost(Duration.ofSeconds(20))
           .until(() -> events.stream().anyMatch(ElectionEvent.CampaignFailed.class::isInstance));

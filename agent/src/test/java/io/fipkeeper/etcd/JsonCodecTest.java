@@ -27,7 +27,7 @@ class JsonCodecTest {
   @Test
   void agentSnapshotRoundTripsIncludingNulls() throws IOException {
     AgentSnapshot snapshot = new AgentSnapshot("cp-2", 7, State.SUSPENDED, null, "2001:db8::1", null, false, 0,
-        Instant.parse("2026-01-02T03:04:05Z"), "etcd UNAVAILABLE", true);
+        Instant.parse("2026-01-02T03:04:05Z"), "etcd UNAVAILABLE", true, false, null);
 
     assertThat(JsonCodec.snapshot(JsonCodec.write(snapshot))).isEqualTo(snapshot);
   }

@@ -6,7 +6,7 @@ import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.lease.NoSuchLeaseException;
-import io.fipkeeper.leader.ElectionEvent;
+import io.fipkeeper.leader.port.ElectionEvent;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.fipkeeper.hcloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.fipkeeper.leader.FloatingIpTakeover.TakeoverException;
+import io.fipkeeper.leader.port.FloatingIpTakeover.TakeoverException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -325,5 +325,57 @@ class FloatingIpAssignerTest {
 
     assertThat(e.retryable()).isTrue();
     assertThat(fenceCalls).isEmpty();
+  }
+
+  private static ScriptedServer.Reply budget(ScriptedServer.Reply reply, int remaining) {
+    return reply.header("RateLimit-Limit", "3600").header("RateLimit-Remaining", String.valueOf(remaining))
+        .header("RateLimit-Reset", String.valueOf(java.time.Instant.parse("2026-11-25T13:00:00Z").getEpochSecond()));
+  }
+
+  /**
+   * Regression (issue 8, defect 7): during a takeover, 503s were retried with a bulk client's backoff (1 s, 1-2 s,
+   * 1-4 s, ...), so a takeover finished seconds after the outage had ended while the endpoint stayed dark. While the
+   * rate-limit budget is comfortable the takeover now retries after at most 1 s.
+   */
+  @Test
+  void aTakeoverRetriesServerErrorsAfterAtMostOneSecondWhileTheBudgetIsComfortable() throws Exception {
+    HcloudClient jittery = Fixtures.client(server, time).random(Fixtures.fixedRandom(0.99)).build();
+    server.enqueue(budget(Fixtures.fip(FIP, OTHER), 3000));
+    for (int i = 0; i < 4; i++) {
+      server.enqueue(budget(ScriptedServer.apiError(503, "unavailable", "service unavailable"), 3000 - i));
+    }
+    server.enqueue(budget(Fixtures.action(201, 1, "success"), 2990));
+    server.enqueue(budget(Fixtures.fip(FIP, SELF), 2989));
+
+    long result = new FloatingIpAssigner(jittery, FloatingIpRef.byId(FIP), SELF, POLL, Duration.ofSeconds(10))
+        .takeOver(fence(true));
+
+    assertThat(result).isEqualTo(SELF);
+    assertThat(time.sleeps()).as("four short retries").hasSize(4)
+        .allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofSeconds(1)).isPositive());
+    assertThat(fenceCalls).as("the fence before every POST, retries included").hasSize(5);
+  }
+
+  /** Bulk reads, and a takeover when the budget is low, keep the long backoff: the budget is the project's. */
+  @Test
+  void readsAndTakeoversOnALowBudgetKeepTheLongBackoff() throws Exception {
+    HcloudClient jittery = Fixtures.client(server, time).random(Fixtures.fixedRandom(0.99)).build();
+    server.enqueue(budget(Fixtures.fip(FIP, OTHER), 50));
+    server.enqueue(budget(ScriptedServer.apiError(503, "unavailable", "service unavailable"), 49));
+    server.enqueue(budget(ScriptedServer.apiError(503, "unavailable", "service unavailable"), 48));
+    server.enqueue(budget(Fixtures.action(201, 1, "success"), 47));
+    server.enqueue(budget(Fixtures.fip(FIP, SELF), 46));
+    FloatingIpAssigner assigner = new FloatingIpAssigner(jittery, FloatingIpRef.byId(FIP), SELF, POLL,
+        Duration.ofSeconds(10));
+    assigner.takeOver(fence(true));
+    assertThat(time.sleeps()).as("50 of 3600 left: not comfortable")
+        .containsExactly(Duration.ofSeconds(1), Duration.ofMillis(1990));
+
+    server.enqueue(budget(ScriptedServer.apiError(503, "unavailable", "service unavailable"), 3000));
+    server.enqueue(budget(ScriptedServer.apiError(503, "unavailable", "service unavailable"), 2999));
+    server.enqueue(budget(Fixtures.fip(FIP, SELF), 2998));
+    assertThat(assigner.currentServer()).isEqualTo(SELF);
+    assertThat(time.sleeps().subList(2, 4)).as("a verify is a bulk read")
+        .containsExactly(Duration.ofSeconds(1), Duration.ofMillis(1990));
   }
 }

@@ -10,7 +10,7 @@ import io.fipkeeper.hcloudsim.FaultRule;
 import io.fipkeeper.hcloudsim.HcloudSimulator;
 import io.fipkeeper.hcloudsim.ManualSimClock;
 import io.fipkeeper.hcloudsim.RecordedCall;
-import io.fipkeeper.leader.FloatingIpTakeover.TakeoverException;
+import io.fipkeeper.leader.port.FloatingIpTakeover.TakeoverException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
-import io.fipkeeper.leader.FloatingIpTakeover.TakeoverException;
+import io.fipkeeper.leader.port.FloatingIpTakeover.TakeoverException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class StatusJsonTest {
   private static final AgentSnapshot STANDBY = new AgentSnapshot(
-      "cp-2", 0L, State.STANDBY, null, "203.0.113.7", null, false, 0L, null, null, false);
+      "cp-2", 0L, State.STANDBY, null, "203.0.113.7", null, false, 0L, null, null, false, false, null);
 
   @Test
   void recordHasExactlyTheDocumentedFieldsInOrder() {
@@ -42,12 +42,14 @@ class StatusJsonTest {
   @Test
   void carriesOnlyWhatTheSnapshotHolds() {
     AgentSnapshot failing = new AgentSnapshot("cp-1", 7L, State.ACQUIRING, "cp-1", "203.0.113.7", 9L, true, 12L,
-        Instant.parse("2026-11-25T16:00:00Z"), "assign failed: 423 locked", true);
+        Instant.parse("2026-11-25T16:00:00Z"), "assign failed: 423 locked", true, true,
+        "takeover not completed within PT20S");
 
     StatusJson status = StatusJson.of(failing, "1.0.0");
 
     assertThat(status).isEqualTo(new StatusJson("cp-1", 7L, "ACQUIRING", "cp-1", "203.0.113.7", 9L, true, 12L,
-        "2026-11-25T16:00:00Z", "assign failed: 423 locked", true, "1.0.0"));
+        "2026-11-25T16:00:00Z", "assign failed: 423 locked", true, true, "takeover not completed within PT20S",
+        "1.0.0"));
   }
 
   @Test

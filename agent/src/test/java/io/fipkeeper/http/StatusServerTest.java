@@ -39,7 +39,7 @@ class StatusServerTest {
       new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
   private static final AgentSnapshot LEADING = new AgentSnapshot(
       "cp-1", 4242L, State.LEADING, "cp-1", "203.0.113.7", 4242L, true, 981L,
-      Instant.parse("2026-11-25T16:00:00.123Z"), null, true);
+      Instant.parse("2026-11-25T16:00:00.123Z"), null, true, false, null);
 
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final AtomicReference<AgentSnapshot> snapshot = new AtomicReference<>(LEADING);
@@ -150,7 +150,7 @@ class StatusServerTest {
   @Test
   void statusShowsTheLatestSnapshotOnEveryRequest() throws Exception {
     snapshot.set(new AgentSnapshot("cp-1", 4242L, State.SUSPENDED, null, "203.0.113.7", null, false, 981L,
-        Instant.parse("2026-11-25T16:01:00Z"), "etcd keep-alive timed out", true));
+        Instant.parse("2026-11-25T16:01:00Z"), "etcd keep-alive timed out", true, false, null));
 
     StatusJson status = StatusJson.parse(get("/status").body());
 

@@ -56,6 +56,16 @@ final class Fixture {
     return apply(standby(), T0, new Event.Tick(), new Event.KeepAliveOk(LEASE, 2, T0));
   }
 
+  /** At start-up, the previous run's lease was adopted (apiserver verdict still to come). */
+  Context adopted() {
+    return apply(machine.initial(), T0, new Event.LeaseAdopted(LEASE));
+  }
+
+  /** Won at T0+10ms, assign still in flight at T0+20s although the lease is fresh. */
+  Context acquiringFreshAt20s() {
+    return apply(acquiring(), at(20_000), new Event.KeepAliveOk(LEASE, 2, at(20_000)));
+  }
+
   /** Won at T0+10ms: bound, assign in flight. */
   Context acquiring() {
     return apply(campaigning(), at(10), new Event.ElectionWon(TERM));
@@ -75,6 +85,16 @@ final class Fixture {
   /** Assign done at T0+300ms; next verify due at T0+300ms+60s. */
   Context leading() {
     return apply(acquiring(), at(300), new Event.AssignDone(TERM, SELF_SERVER));
+  }
+
+  /** Lost the lease at T0+400ms while leading: CAMPAIGNING, still holding the address (Hetzner routes the IP here). */
+  Context holding() {
+    return apply(leading(), at(400), new Event.LeaseGone(LEASE));
+  }
+
+  /** Gave the term up at T0+300ms because Hetzner rejected the token: STANDBY, sitting out 30 s. */
+  Context rejected() {
+    return apply(acquiring(), at(300), new Event.AssignFailed(TERM, Event.Failure.CREDENTIALS, "401 unauthorized"));
   }
 
   /** No keep-alive since the one sent at T0: suspended on the tick at T0+1400ms (safe window 1333ms). */

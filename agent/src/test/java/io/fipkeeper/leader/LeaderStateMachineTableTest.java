@@ -16,13 +16,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fipkeeper.leader.Action.Assign;
 import io.fipkeeper.leader.Action.Bind;
 import io.fipkeeper.leader.Action.Campaign;
+import io.fipkeeper.leader.Action.GiveUp;
+import io.fipkeeper.leader.Action.ObserveAddress;
 import io.fipkeeper.leader.Action.PublishHolder;
+import io.fipkeeper.leader.Action.Repair;
 import io.fipkeeper.leader.Action.ReportFailover;
+import io.fipkeeper.leader.Action.ReportGiveUp;
+import io.fipkeeper.leader.Action.ReportRepair;
 import io.fipkeeper.leader.Action.Resign;
 import io.fipkeeper.leader.Action.Revoke;
 import io.fipkeeper.leader.Action.ScheduleRetry;
 import io.fipkeeper.leader.Action.Unbind;
 import io.fipkeeper.leader.Action.VerifyAssignment;
+import io.fipkeeper.leader.Event.Failure;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
@@ -56,10 +62,14 @@ class LeaderStateMachineTableTest {
     var retry1s = new ScheduleRetry(Duration.ofSeconds(1), "assign: 503 from Hetzner");
     return Stream.of(
         // STANDBY
-        new Row("STANDBY Tick healthy → CAMPAIGNING, campaigns", Fixture::standby, tick, T0,
-            State.CAMPAIGNING, List.of(new Campaign())),
-        new Row("STANDBY Tick unhealthy → STANDBY, no campaign", Fixture::unhealthyStandby, tick, T0,
-            State.STANDBY, List.of()),
+        new Row("STANDBY first Tick healthy → CAMPAIGNING, reads the kernel once and campaigns", Fixture::standby,
+            tick, T0, State.CAMPAIGNING, List.of(new ObserveAddress(), new Campaign())),
+        new Row("STANDBY first Tick unhealthy → STANDBY, reads the kernel once, no campaign",
+            Fixture::unhealthyStandby, tick, T0, State.STANDBY, List.of(new ObserveAddress())),
+        new Row("STANDBY AddressObserved(bound) at start-up → keeps it, asks Hetzner", Fixture::standby,
+            new Event.AddressObserved(true, 0), T0, State.STANDBY, List.of(new VerifyAssignment())),
+        new Row("STANDBY LeaseAdopted, then unhealthy → revokes the adopted candidacy", Fixture::adopted,
+            new Event.ApiserverHealth(false), T0, State.STANDBY, List.of(new Revoke())),
         new Row("STANDBY ApiserverHealth(ok) → CAMPAIGNING", Fixture::unhealthyStandby,
             new Event.ApiserverHealth(true), T0, State.CAMPAIGNING, List.of(new Campaign())),
         new Row("STANDBY KeepAliveOk ignored", Fixture::standby, ok, T0, State.STANDBY, List.of()),
@@ -78,7 +88,7 @@ class LeaderStateMachineTableTest {
         new Row("CAMPAIGNING ApiserverHealth(false) → STANDBY, withdraws candidacy", Fixture::campaigning,
             new Event.ApiserverHealth(false), at(10), State.STANDBY, List.of(new Revoke())),
         new Row("CAMPAIGNING LeaderSeen(other) only recorded", Fixture::campaigning,
-            new Event.LeaderSeen(OTHER, 7), at(10), State.CAMPAIGNING, List.of()),
+            new Event.LeaderSeen(OTHER, 0, 7), at(10), State.CAMPAIGNING, List.of()),
         new Row("CAMPAIGNING KeepAliveError ignored", Fixture::campaigning,
             new Event.KeepAliveError(LEASE, "unavailable"), at(10), State.CAMPAIGNING, List.of()),
         new Row("CAMPAIGNING LeaseGone → STANDBY (campaigns again on tick)", Fixture::campaigning,
@@ -91,24 +101,35 @@ class LeaderStateMachineTableTest {
             new Event.AssignDone(TERM, OTHER_SERVER), at(300), State.ACQUIRING,
             List.of(new ScheduleRetry(Duration.ofSeconds(1), "assign: floating IP is on server 202"))),
         new Row("ACQUIRING AssignFailed(retryable) → stays, retry in 1s", Fixture::acquiring,
-            new Event.AssignFailed(TERM, true, false, "503 from Hetzner"), at(300), State.ACQUIRING, List.of(retry1s)),
-        new Row("ACQUIRING AssignFailed(non-retryable) → stays, retry at the cap", Fixture::acquiring,
-            new Event.AssignFailed(TERM, false, false, "403 forbidden"), at(300), State.ACQUIRING,
-            List.of(new ScheduleRetry(Duration.ofSeconds(30), "assign: 403 forbidden"))),
-        new Row("ACQUIRING AssignFailed(fenced) → lost: resigns, never unassigns, keeps address", Fixture::acquiring,
-            new Event.AssignFailed(TERM, false, true, "fenced"), at(300), State.STANDBY, List.of(new Resign(TERM))),
+            new Event.AssignFailed(TERM, Failure.RETRYABLE, "503 from Hetzner"), at(300), State.ACQUIRING,
+            List.of(retry1s)),
+        new Row("ACQUIRING AssignFailed(permanent) → gives up at once: resigns, says why, drops the address",
+            Fixture::acquiring, new Event.AssignFailed(TERM, Failure.PERMANENT, "404 not found"), at(300),
+            State.STANDBY, List.of(new Resign(TERM),
+                new ReportGiveUp(GiveUp.FAILED, "assign failed and retrying cannot help: 404 not found"), new Unbind())),
+        new Row("ACQUIRING AssignFailed(credentials) → gives up at once, flags the token, sits out",
+            Fixture::acquiring, new Event.AssignFailed(TERM, Failure.CREDENTIALS, "401 unauthorized"), at(300),
+            State.STANDBY, List.of(new Resign(TERM),
+                new ReportGiveUp(GiveUp.CREDENTIALS, "Hetzner rejected the API token: 401 unauthorized"), new Unbind())),
+        new Row("ACQUIRING Tick past takeoverTimeout → gives up: resigns, says why, drops the address",
+            Fixture::acquiringFreshAt20s, tick, at(20_010), State.STANDBY, List.of(new Resign(TERM),
+                new ReportGiveUp(GiveUp.TIMEOUT, "takeover not completed within PT20S"), new Unbind())),
+        new Row("ACQUIRING AssignFailed(fenced) → lost: resigns, drops the address Hetzner does not route here",
+            Fixture::acquiring, new Event.AssignFailed(TERM, Failure.FENCED, "fenced"), at(300), State.STANDBY,
+            List.of(new Resign(TERM), new Unbind())),
         new Row("ACQUIRING Tick past safe window → SUSPENDED (never unassign)", Fixture::acquiring, tick,
             at(1334), State.SUSPENDED, List.of()),
-        new Row("ACQUIRING LeaseGone → CAMPAIGNING, address kept (never unassign)", Fixture::acquiring,
+        new Row("ACQUIRING LeaseGone → CAMPAIGNING, address kept while the assign is in flight (never unassign)",
+            Fixture::acquiring,
             new Event.LeaseGone(LEASE), at(300), State.CAMPAIGNING, List.of(new Campaign())),
         new Row("ACQUIRING ApiserverHealth(false) → STEPPING_DOWN, resigns", Fixture::acquiring,
             new Event.ApiserverHealth(false), at(300), State.STEPPING_DOWN, List.of(new Resign(TERM))),
         new Row("ACQUIRING KeepAliveOk recorded", Fixture::acquiring, ok, at(1100), State.ACQUIRING, List.of()),
-        new Row("CAMPAIGNING ElectionWon while an earlier term's takeover runs → binds, waits for it",
+        new Row("CAMPAIGNING ElectionWon while an earlier term's takeover runs → address still bound, waits for it",
             Fixture::campaigningWithStaleTakeover, new Event.ElectionWon(TERM2), at(300), State.ACQUIRING,
-            List.of(new Bind())),
+            List.of()),
         new Row("ACQUIRING AssignFailed(earlier term, fenced) → no resign, assigns for this term",
-            Fixture::reacquiring, new Event.AssignFailed(TERM, false, true, "fenced"), at(400), State.ACQUIRING,
+            Fixture::reacquiring, new Event.AssignFailed(TERM, Failure.FENCED, "fenced"), at(400), State.ACQUIRING,
             List.of(new Assign(TERM2))),
         new Row("ACQUIRING AssignDone(earlier term, other server) → assigns for this term",
             Fixture::reacquiring, new Event.AssignDone(TERM, OTHER_SERVER), at(400), State.ACQUIRING,
@@ -126,21 +147,33 @@ class LeaderStateMachineTableTest {
         new Row("LEADING ElectionWon(newer term of ours) → ACQUIRING for it, fenced by the new term",
             Fixture::leading, new Event.ElectionWon(new Term(SELF, "/fipkeeper/203.0.113.10/election/abd", 60, LEASE)),
             at(400), State.ACQUIRING,
-            List.of(new Bind(), new Assign(new Term(SELF, "/fipkeeper/203.0.113.10/election/abd", 60, LEASE)))),
+            List.of(new Assign(new Term(SELF, "/fipkeeper/203.0.113.10/election/abd", 60, LEASE)))),
         new Row("LEADING KeepAliveError → LEADING (etcd outage: never unassign)", Fixture::leading,
             new Event.KeepAliveError(LEASE, "unavailable"), at(400), State.LEADING, List.of()),
         new Row("LEADING LeaseGone → CAMPAIGNING, no unassign, address kept", Fixture::leading,
             new Event.LeaseGone(LEASE), at(400), State.CAMPAIGNING, List.of(new Campaign())),
         new Row("LEADING LeaderSeen(other, newer) → CAMPAIGNING", Fixture::leading,
-            new Event.LeaderSeen(OTHER, 43), at(400), State.CAMPAIGNING, List.of(new Campaign())),
+            new Event.LeaderSeen(OTHER, 0, 43), at(400), State.CAMPAIGNING, List.of(new Campaign())),
+        new Row("LEADING LeaderSeen(self on another server, newer) → a reused node name is somebody else",
+            Fixture::leading, new Event.LeaderSeen(SELF, OTHER_SERVER, 43), at(400), State.CAMPAIGNING,
+            List.of(new Campaign())),
         new Row("LEADING LeaderSeen(other, older) is stale → LEADING", Fixture::leading,
-            new Event.LeaderSeen(OTHER, 41), at(400), State.LEADING, List.of()),
+            new Event.LeaderSeen(OTHER, 0, 41), at(400), State.LEADING, List.of()),
         new Row("LEADING VerifyResult(self) → LEADING", Fixture::leading,
             new Event.VerifyResult(SELF_SERVER), at(400), State.LEADING, List.of()),
-        new Row("LEADING VerifyResult(other) → ACQUIRING, assigns again (fenced)", Fixture::leading,
-            new Event.VerifyResult(OTHER_SERVER), at(400), State.ACQUIRING, List.of(new Assign(TERM))),
+        new Row("LEADING VerifyResult(other) → ACQUIRING, repairs by assigning again (fenced)", Fixture::leading,
+            new Event.VerifyResult(OTHER_SERVER), at(400), State.ACQUIRING, List.of(new ReportRepair(Repair.REASSIGN,
+                "floating IP routed to server 202 while this node leads"), new Assign(TERM))),
         new Row("LEADING VerifyResult(unassigned) → ACQUIRING, assigns again", Fixture::leading,
-            new Event.VerifyResult(null), at(400), State.ACQUIRING, List.of(new Assign(TERM))),
+            new Event.VerifyResult(null), at(400), State.ACQUIRING, List.of(new ReportRepair(Repair.REASSIGN,
+                "floating IP routed to server null while this node leads"), new Assign(TERM))),
+        new Row("LEADING AddressObserved(absent) → re-binds, reports the repair", Fixture::leading,
+            new Event.AddressObserved(false, 1), at(400), State.LEADING, List.of(new ReportRepair(Repair.REBIND,
+                "address removed from the interface behind the leader's back"), new Bind())),
+        new Row("LEADING AddressObserved(absent) read before our bind ran → stale, ignored", Fixture::leading,
+            new Event.AddressObserved(false, 0), at(400), State.LEADING, List.of()),
+        new Row("LEADING Superseded by a newer run of this agent → STOPPED, touches nothing", Fixture::leading,
+            new Event.Superseded(LEASE, "run 1a2b"), at(400), State.STOPPED, List.of()),
         new Row("LEADING ApiserverHealth(false) → STEPPING_DOWN, resigns", Fixture::leading,
             new Event.ApiserverHealth(false), at(400), State.STEPPING_DOWN, List.of(new Resign(TERM))),
         new Row("LEADING Shutdown → STEPPING_DOWN, resigns then revokes", Fixture::leading,
@@ -159,7 +192,8 @@ class LeaderStateMachineTableTest {
             List.of(new ScheduleRetry(Duration.ofSeconds(1), "bind: RTNETLINK answers: Operation not permitted"))),
         // SUSPENDED
         new Row("SUSPENDED KeepAliveOk(same lease, fresh) → LEADING, verifies", Fixture::suspended,
-            new Event.KeepAliveOk(LEASE, 2, at(1390)), at(1500), State.LEADING, List.of(new VerifyAssignment())),
+            new Event.KeepAliveOk(LEASE, 2, at(1390)), at(1500), State.LEADING,
+            List.of(new VerifyAssignment(), new PublishHolder(TERM))),
         new Row("SUSPENDED KeepAliveOk(same lease, sent too long ago) stays SUSPENDED", Fixture::suspended,
             new Event.KeepAliveOk(LEASE, 2, at(100)), at(1500), State.SUSPENDED, List.of()),
         new Row("SUSPENDED KeepAliveOk(other lease) ignored", Fixture::suspended,
@@ -175,12 +209,31 @@ class LeaderStateMachineTableTest {
         new Row("SUSPENDED VerifyResult(other) → unbinds (IP no longer routes here)", Fixture::suspended,
             new Event.VerifyResult(OTHER_SERVER), at(1500), State.SUSPENDED, List.of(new Unbind())),
         new Row("SUSPENDED AssignFailed(retryable) → no retry while suspended", Fixture::suspended,
-            new Event.AssignFailed(TERM, true, false, "503"), at(1500), State.SUSPENDED, List.of()),
+            new Event.AssignFailed(TERM, Failure.RETRYABLE, "503"), at(1500), State.SUSPENDED, List.of()),
         new Row("SUSPENDED ApiserverHealth(false) → STEPPING_DOWN, resigns", Fixture::suspended,
             new Event.ApiserverHealth(false), at(1500), State.STEPPING_DOWN, List.of(new Resign(TERM))),
-        new Row("SUSPENDED (60s TTL) Tick past handover deadline → unbinds, stays SUSPENDED", f -> suspendedLong(),
-            tick, LONG_TTL_SUSPEND + Duration.ofSeconds(10).toNanos(), State.SUSPENDED, List.of(new Unbind()),
-            LONG_TTL),
+        new Row("SUSPENDED (60s TTL) 10 s later → keeps the address: no handover timer (never unassign)",
+            f -> suspendedLong(), tick, LONG_TTL_SUSPEND + Duration.ofSeconds(10).toNanos(), State.SUSPENDED,
+            List.of(new ObserveAddress()), LONG_TTL),
+        // holding the address without leadership (lost the lease while Hetzner routes the IP here)
+        new Row("CAMPAIGNING(holding) Tick at the re-check → reads Hetzner and the kernel", Fixture::holding, tick,
+            at(2400), State.CAMPAIGNING, List.of(new VerifyAssignment(), new ObserveAddress())),
+        new Row("CAMPAIGNING(holding) VerifyResult(self) → keeps the address (never unassign)", Fixture::holding,
+            new Event.VerifyResult(SELF_SERVER), at(2500), State.CAMPAIGNING, List.of()),
+        new Row("CAMPAIGNING(holding) VerifyFailed → keeps the address: no evidence (never unassign)",
+            Fixture::holding, new Event.VerifyFailed(Failure.RETRYABLE, "network_error"), at(2500),
+            State.CAMPAIGNING, List.of()),
+        new Row("CAMPAIGNING(holding) VerifyResult(other) → drops the address", Fixture::holding,
+            new Event.VerifyResult(OTHER_SERVER), at(2500), State.CAMPAIGNING, List.of(new Unbind())),
+        new Row("CAMPAIGNING(holding) HolderChanged(other, newer) → drops the address", Fixture::holding,
+            new Event.HolderChanged(holder(OTHER, OTHER_SERVER, 50)), at(900), State.CAMPAIGNING,
+            List.of(new Unbind())),
+        new Row("CAMPAIGNING(holding) HolderChanged(other, older) → keeps the address (never unassign)",
+            Fixture::holding, new Event.HolderChanged(holder(OTHER, OTHER_SERVER, 30)), at(900),
+            State.CAMPAIGNING, List.of()),
+        new Row("CAMPAIGNING(holding) 10 minutes without etcd → still keeps the address (never unassign)",
+            Fixture::holding, tick, at(600_000), State.CAMPAIGNING,
+            List.of(new VerifyAssignment(), new ObserveAddress())),
         // STEPPING_DOWN
         new Row("STEPPING_DOWN(shutdown) HolderChanged(other) → STOPPED, unbinds", Fixture::shuttingDown,
             new Event.HolderChanged(holder(OTHER, OTHER_SERVER, 50)), at(900), State.STOPPED, List.of(new Unbind())),
@@ -217,6 +270,7 @@ class LeaderStateMachineTableTest {
     Context leading = LONG_TTL.apply(LONG_TTL.campaigning(), at(10), new Event.ElectionWon(TERM));
     leading = LONG_TTL.apply(leading, at(300), new Event.AssignDone(TERM, SELF_SERVER));
     leading = LONG_TTL.apply(leading, at(1000), new Event.KeepAliveOk(LEASE, 60, T0));
+    leading = LONG_TTL.apply(leading, at(1100), new Event.VerifyResult(SELF_SERVER));
     return LONG_TTL.apply(leading, LONG_TTL_SUSPEND, new Event.Tick());
   }
 
@@ -238,16 +292,80 @@ class LeaderStateMachineTableTest {
     assertThat(second).isEqualTo(first);
   }
 
+  /** A leader with a fresh lease at {@code millis}, so that only the deadline under test matters. */
+  private static Context leadingFreshAt(long millis) {
+    return F.apply(F.leading(), at(millis), new Event.KeepAliveOk(LEASE, 2, at(millis)));
+  }
+
+  /**
+   * Regression (issue 8, defect 5): a stale POST by a paused ex-leader, landing after this node's takeover, was only
+   * noticed at the next 60 s verify. Now Hetzner is read again one request timeout (10 s) after the takeover, then
+   * every verify interval.
+   */
   @Test
-  void leadingVerifiesOnTheFirstTickPastTheVerifyInterval() {
-    Context leading = F.leading();
-    // keep the lease fresh so only the verify deadline matters
-    leading = F.apply(leading, at(60_200), new Event.KeepAliveOk(LEASE, 2, at(60_000)));
-    assertThat(F.machine.next(leading, new Event.Tick(), at(60_299)).actions()).isEmpty();
-    var step = F.machine.next(leading, new Event.Tick(), at(60_300));
-    assertThat(step.actions()).containsExactly(new VerifyAssignment());
-    assertThat(F.machine.next(step.context(), new Event.Tick(), at(60_400)).actions())
-        .as("at most one verify in flight").isEmpty();
+  void aNewLeaderReadsHetznerAgainOneRequestTimeoutAfterItsTakeoverThenEveryVerifyInterval() {
+    assertThat(F.machine.next(leadingFreshAt(10_299), new Event.Tick(), at(10_299)).actions())
+        .doesNotContain(new VerifyAssignment());
+    var recheck = F.machine.next(leadingFreshAt(10_300), new Event.Tick(), at(10_300));
+    assertThat(recheck.actions()).contains(new VerifyAssignment());
+    assertThat(F.machine.next(recheck.context(), new Event.Tick(), at(10_400)).actions())
+        .as("at most one verify in flight").doesNotContain(new VerifyAssignment());
+    Context verified = F.apply(recheck.context(), at(10_500), new Event.VerifyResult(SELF_SERVER),
+        new Event.KeepAliveOk(LEASE, 2, at(70_000)));
+    assertThat(F.machine.next(verified, new Event.Tick(), at(70_299)).actions()).doesNotContain(new VerifyAssignment());
+    assertThat(F.machine.next(verified, new Event.Tick(), at(70_300)).actions()).contains(new VerifyAssignment());
+  }
+
+  /** Regression (issue 8, defect 1): a winner that cannot assign gives the term up within takeoverTimeout. */
+  @Test
+  void aWinnerWhoseAssignNeverCompletesGivesUpAtTheTakeoverTimeoutAndSitsOutSoAnotherNodeWins() {
+    Context stuck = F.acquiringFreshAt20s();
+    assertThat(F.machine.next(stuck, new Event.Tick(), at(20_009)).state()).as("until 20 s after the win")
+        .isEqualTo(State.ACQUIRING);
+    Context gaveUp = F.machine.next(stuck, new Event.Tick(), at(20_010)).context();
+    assertThat(gaveUp.state()).isEqualTo(State.STANDBY);
+    assertThat(gaveUp.lastResignation()).isEqualTo("takeover not completed within PT20S");
+    assertThat(gaveUp.address().bound()).isFalse();
+    assertThat(F.machine.next(gaveUp, new Event.Tick(), at(21_009)).actions()).as("sits out 1 s").isEmpty();
+    assertThat(F.machine.next(gaveUp, new Event.Tick(), at(21_010)).actions()).containsExactly(new Campaign());
+    assertThat(F.machine.next(gaveUp, new Event.ElectionWon(TERM2), at(20_500)).actions())
+        .as("a win while sitting out is resigned at once").containsExactly(new Resign(TERM2));
+  }
+
+  /**
+   * A node whose token Hetzner rejected sits out of the election, then checks the token with one read instead of
+   * campaigning; only a read that works lets it campaign again (a rotated Secret), a rejected one doubles the pause.
+   */
+  @Test
+  void aRejectedTokenKeepsTheNodeOutOfTheElectionUntilOneReadWithTheCurrentTokenWorks() {
+    Context rejected = F.rejected();
+    assertThat(rejected.routing().credentialsRejected()).isTrue();
+    assertThat(F.machine.next(rejected, new Event.Tick(), at(30_299)).actions()).isEmpty();
+    var check = F.machine.next(rejected, new Event.Tick(), at(30_300));
+    assertThat(check.actions()).containsExactly(new VerifyAssignment());
+    assertThat(check.state()).isEqualTo(State.STANDBY);
+
+    Context stillRejected = F.apply(check.context(), at(30_400),
+        new Event.VerifyFailed(Failure.CREDENTIALS, "401 unauthorized"));
+    assertThat(F.machine.next(stillRejected, new Event.Tick(), at(90_399)).actions()).as("then 60 s").isEmpty();
+    assertThat(F.machine.next(stillRejected, new Event.Tick(), at(90_400)).actions())
+        .containsExactly(new VerifyAssignment());
+
+    Context works = F.apply(check.context(), at(30_400), new Event.VerifyResult(OTHER_SERVER));
+    assertThat(works.routing().credentialsRejected()).isFalse();
+    assertThat(F.machine.next(works, new Event.Tick(), at(30_500)).actions()).containsExactly(new Campaign());
+  }
+
+  /** Start-up: an address found bound is a restart of the holder when Hetzner routes the IP here, else stale. */
+  @Test
+  void anAddressFoundBoundAtStartUpIsKeptOnlyWhileHetznerRoutesTheIpHere() {
+    Context found = F.apply(F.standby(), T0, new Event.AddressObserved(true, 0));
+    assertThat(found.address().bound()).isTrue();
+    assertThat(F.machine.next(found, new Event.VerifyResult(SELF_SERVER), at(100)).actions()).isEmpty();
+    assertThat(F.machine.next(found, new Event.VerifyResult(OTHER_SERVER), at(100)).actions()).containsExactly(
+        new ReportRepair(Repair.RELEASE, "floating IP routes to server 202, not here"), new Unbind());
+    assertThat(F.machine.next(found, new Event.HolderChanged(holder(OTHER, OTHER_SERVER, 30)), at(100)).actions())
+        .as("a holder record of another node for an unknown term: Hetzner decides").isEmpty();
   }
 
   @Test
@@ -264,7 +382,7 @@ class LeaderStateMachineTableTest {
     for (Row row : rows().filter(r -> r.name().contains("never unassign")).toList()) {
       var step = row.fixture().machine.next(row.from().apply(row.fixture()), row.event(), row.now());
       assertThat(step.actions()).as(row.name()).doesNotContain(new Unbind());
-      assertThat(step.context().bound()).as(row.name()).isTrue();
+      assertThat(step.context().address().bound()).as(row.name()).isTrue();
     }
   }
 }

@@ -3,6 +3,7 @@ package io.fipkeeper.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.fipkeeper.leader.Action;
 import io.fipkeeper.leader.State;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +53,36 @@ class AgentMetricsTest {
     expected.put("fipkeeper_epoch", "gauge");
     expected.put("fipkeeper_build_info", "gauge");
     expected.put("fipkeeper_last_error_timestamp_seconds", "gauge");
+    expected.put("fipkeeper_hcloud_credentials_rejected", "gauge");
+    expected.put("fipkeeper_takeovers_given_up_total", "counter");
+    expected.put("fipkeeper_repairs_total", "counter");
     assertThat(fipkeeperTypes).containsExactlyInAnyOrderEntriesOf(expected);
+  }
+
+  @Test
+  void everyGiveUpReasonAndRepairKindExistsAtZeroAndCountsSeparately() {
+    metrics.recordGiveUp(Action.GiveUp.CREDENTIALS);
+    metrics.recordRepair(Action.Repair.REBIND);
+    metrics.recordRepair(Action.Repair.REBIND);
+    metrics.setCredentialsRejected(true);
+
+    PrometheusText text = scrape();
+    assertThat(text.samples("fipkeeper_takeovers_given_up_total")).hasSize(3)
+        .anySatisfy(s -> {
+          assertThat(s.labels()).containsEntry("reason", "credentials");
+          assertThat(s.value()).isEqualTo(1.0);
+        })
+        .anySatisfy(s -> {
+          assertThat(s.labels()).containsEntry("reason", "timeout");
+          assertThat(s.value()).isZero();
+        });
+    assertThat(text.samples("fipkeeper_repairs_total")).hasSize(3)
+        .anySatisfy(s -> {
+          assertThat(s.labels()).containsEntry("repair", "rebind");
+          assertThat(s.value()).isEqualTo(2.0);
+        });
+    assertThat(text.samples("fipkeeper_hcloud_credentials_rejected")).singleElement()
+        .satisfies(s -> assertThat(s.value()).isEqualTo(1.0));
   }
 
   @Test

@@ -41,13 +41,13 @@ final class EtcdContainer implements EtcdBackend {
   private static final int LOG_TAIL_LINES = 30;
 
   private final GenericContainer<?> container;
-  private final TestCertificates tls;
+  private final EtcdServerTls tls;
   private final String host;
   private final int hostClientPort;
   private final EtcdHealth health;
   private boolean closed;
 
-  private EtcdContainer(String image, TestCertificates tls) {
+  private EtcdContainer(String image, EtcdServerTls tls) {
     this.tls = tls;
     int[] ports = FreePorts.distinct(2);
     this.hostClientPort = ports[0];
@@ -99,7 +99,7 @@ final class EtcdContainer implements EtcdBackend {
   }
 
   /** Creates and starts a fresh container; once more on fresh ports when a host port was taken meanwhile. */
-  static EtcdContainer launch(String image, TestCertificates tls) {
+  static EtcdContainer launch(String image, EtcdServerTls tls) {
     EtcdContainer etcd = new EtcdContainer(image, tls);
     try {
       etcd.container.start();

@@ -50,7 +50,7 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
   private EtcdBackend backend;
   private EtcdBackendChoice.Kind kind;
   private boolean perTest;
-  private TestCertificates tls;
+  private EtcdServerTls tls;
 
   public EtcdExtension() {
     this(System::getenv, Files::isExecutable, () -> DockerClientFactory.instance().isDockerAvailable());
@@ -118,7 +118,7 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
    * Serve clients over TLS with {@code pki}'s server certificate and require client certificates signed by its CA
    * ({@code --client-cert-auth}); health is then probed on a plain-HTTP metrics URL.
    */
-  public EtcdExtension withTls(TestCertificates pki) {
+  public EtcdExtension withTls(EtcdServerTls pki) {
     if (backend != null) {
       throw new IllegalStateException("withTls must be called before etcd starts");
     }

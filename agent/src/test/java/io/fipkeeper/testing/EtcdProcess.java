@@ -23,7 +23,7 @@ final class EtcdProcess implements EtcdBackend {
   private static final int LOG_TAIL_LINES = 30;
 
   private final Path binary;
-  private final TestCertificates tls;
+  private final EtcdServerTls tls;
   private final Path dir;
   private final Path dataDir;
   private final Path logFile;
@@ -39,7 +39,7 @@ final class EtcdProcess implements EtcdBackend {
   private boolean paused;
   private boolean closed;
 
-  private EtcdProcess(Path binary, TestCertificates tls) throws IOException {
+  private EtcdProcess(Path binary, EtcdServerTls tls) throws IOException {
     this.binary = binary;
     this.tls = tls;
     this.dir = Files.createTempDirectory("fipkeeper-etcd-");
@@ -56,7 +56,7 @@ final class EtcdProcess implements EtcdBackend {
   }
 
   /** Starts a fresh etcd; once more on fresh ports when another process took one between probing and binding. */
-  static EtcdProcess launch(Path binary, TestCertificates tls) throws IOException {
+  static EtcdProcess launch(Path binary, EtcdServerTls tls) throws IOException {
     EtcdProcess etcd = new EtcdProcess(binary, tls);
     try {
       etcd.start();

@@ -2,12 +2,8 @@ package io.fipkeeper.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A throw-away PKI made with the {@code openssl} CLI for mTLS tests: a CA, an etcd server certificate for
@@ -24,7 +20,7 @@ public record TestCertificates(
     Path clientRsaPkcs8Key,
     Path clientEcCert,
     Path clientEcSec1Key,
-    Path clientEcPkcs8Key) {
+    Path clientEcPkcs8Key) implements EtcdServerTls {
 
   /** Generates everything in a new temp directory (about a second). */
   public static TestCertificates generate() {
@@ -53,11 +49,7 @@ public record TestCertificates(
 
   /** Removes the directory and everything in it. */
   public void delete() {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException | UncheckedIOException ignored) {
-      // a temp dir left behind is harmless
-    }
+    OpenSsl.deleteTree(dir);
   }
 
   private static void signed(Path d, String key, String name, String ext) throws IOException {
@@ -67,20 +59,6 @@ public record TestCertificates(
   }
 
   private static void openssl(Path dir, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of("openssl"));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    try {
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException("timed out: " + command);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + command, e);
-    }
-    if (p.exitValue() != 0) {
-      throw new IOException(command + " failed: " + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-    }
+    OpenSsl.run(dir, args);
   }
 }

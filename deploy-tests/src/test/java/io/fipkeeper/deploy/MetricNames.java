@@ -21,7 +21,10 @@ final class MetricNames {
       "fipkeeper_etcd_keepalive_failures_total",
       "fipkeeper_apiserver_healthy",
       "fipkeeper_epoch",
-      "fipkeeper_build_info");
+      "fipkeeper_build_info",
+      "fipkeeper_hcloud_credentials_rejected",
+      "fipkeeper_takeovers_given_up_total",
+      "fipkeeper_repairs_total");
 
   /** Series a histogram exposes besides its base name. */
   private static final Set<String> HISTOGRAMS = Set.of("fipkeeper_failover_duration_seconds");

@@ -2,7 +2,6 @@ package io.fipkeeper.hcloudsim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,20 +22,22 @@ final class ApiHandler {
 
   private final SimState state;
   private final ApiResources resources;
-  private final Map<String, String> labelsByToken;
+  private final TokenRegistry tokens;
   private final Recorder recorder;
 
-  ApiHandler(SimState state, ApiResources resources, Map<String, String> labelsByToken, Recorder recorder) {
+  ApiHandler(SimState state, ApiResources resources, TokenRegistry tokens, Recorder recorder) {
     this.state = state;
     this.resources = resources;
-    this.labelsByToken = labelsByToken;
+    this.tokens = tokens;
     this.recorder = recorder;
   }
 
   Exchange handle(SimRequest req, String pathBelowV1) {
     V1Route route = V1Route.resolve(pathBelowV1);
-    String label = authenticate(req.header("authorization"));
-    SimResponse response = label == null
+    // a revoked token is refused like an unknown one, but its request still counts under its label
+    TokenRegistry.Match token = tokens.match(req.header("authorization"));
+    String label = token == null ? null : token.label();
+    SimResponse response = token == null || token.revoked()
         ? SimResponse.error(401, "unauthorized", "unable to authenticate", null)
         : authorized(route, req);
     if (!response.drop) {
@@ -65,21 +66,6 @@ final class ApiHandler {
       return resources.serve(route, req, fault);
     }
     return FaultResponses.of(fault, () -> resources.serve(route, req, null));
-  }
-
-  /** The label of a valid Bearer token, or null. With no tokens configured any non-empty Bearer token is valid. */
-  private String authenticate(String header) {
-    if (header == null || !header.startsWith("Bearer ")) {
-      return null;
-    }
-    String token = header.substring("Bearer ".length()).trim();
-    if (token.isEmpty()) {
-      return null;
-    }
-    if (labelsByToken.isEmpty()) {
-      return "any";
-    }
-    return labelsByToken.get(token);
   }
 
   private void stamp(SimResponse response) {

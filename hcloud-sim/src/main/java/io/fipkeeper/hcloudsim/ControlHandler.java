@@ -14,10 +14,12 @@ import java.util.Locale;
 final class ControlHandler {
   private final SimState state;
   private final Recorder recorder;
+  private final TokenAndHoldControl tokensAndHolds;
 
-  ControlHandler(SimState state, Recorder recorder) {
+  ControlHandler(SimState state, Recorder recorder, TokenAndHoldControl tokensAndHolds) {
     this.state = state;
     this.recorder = recorder;
+    this.tokensAndHolds = tokensAndHolds;
   }
 
   /** {@code rest} is the path after {@code /_sim}. */
@@ -42,6 +44,9 @@ final class ControlHandler {
       }
       if (path.startsWith("/floating_ips/")) {
         return floatingIp(req, path.substring("/floating_ips/".length()));
+      }
+      if (TokenAndHoldControl.handles(path)) {
+        return tokensAndHolds.handle(req, path);
       }
       if (path.equals("/faults") && m.equals("POST")) {
         state.inject(faultRule(body(req)));
@@ -154,7 +159,7 @@ final class ControlHandler {
     return rule.build();
   }
 
-  private static <E extends Enum<E>> E enumValue(Class<E> type, String raw, String field) {
+  static <E extends Enum<E>> E enumValue(Class<E> type, String raw, String field) {
     try {
       return Enum.valueOf(type, raw.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
@@ -162,7 +167,7 @@ final class ControlHandler {
     }
   }
 
-  private static JsonNode body(SimRequest req) {
+  static JsonNode body(SimRequest req) {
     try {
       JsonNode node = req.body().isBlank() ? ApiJson.object() : ApiJson.MAPPER.readTree(req.body());
       if (!node.isObject()) {
@@ -174,7 +179,7 @@ final class ControlHandler {
     }
   }
 
-  private static String required(JsonNode b, String field) {
+  static String required(JsonNode b, String field) {
     if (!b.hasNonNull(field) || b.get(field).asText().isBlank()) {
       throw new IllegalArgumentException("missing field '" + field + "'");
     }

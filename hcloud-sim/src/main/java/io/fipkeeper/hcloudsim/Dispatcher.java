@@ -1,5 +1,6 @@
 package io.fipkeeper.hcloudsim;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -15,13 +16,40 @@ final class Dispatcher {
   private final ControlHandler control;
   private final Recorder recorder;
   private final SimClock clock;
+  private final HoldBook holds;
 
-  Dispatcher(ApiHandler api, MetadataHandler metadata, ControlHandler control, Recorder recorder, SimClock clock) {
+  Dispatcher(ApiHandler api, MetadataHandler metadata, ControlHandler control, Recorder recorder, SimClock clock,
+      HoldBook holds) {
     this.api = api;
     this.metadata = metadata;
     this.control = control;
     this.recorder = recorder;
     this.clock = clock;
+    this.holds = holds;
+  }
+
+  /** The hold this API request is subject to, or null to dispatch it now. */
+  HoldBook.Held hold(SimRequest req) {
+    String path = req.path();
+    if (!path.startsWith("/v1/")) {
+      return null;
+    }
+    Endpoint endpoint = V1Route.resolve(path.substring("/v1".length())).endpoint();
+    return endpoint == null ? null : holds.take(req, endpoint);
+  }
+
+  /** Notes the answer a held request got once it was let through. */
+  void released(HoldBook.Held held, SimResponse response) {
+    Long actionId = null;
+    if (response.status == 201 && response.body != null) {
+      try {
+        JsonNode id = ApiJson.MAPPER.readTree(response.body).path("action").path("id");
+        actionId = id.isIntegralNumber() ? id.asLong() : null;
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        // not an action body: logged without an action id
+      }
+    }
+    holds.answered(held, response.drop ? 0 : response.status, actionId);
   }
 
   SimResponse dispatch(SimRequest req) {

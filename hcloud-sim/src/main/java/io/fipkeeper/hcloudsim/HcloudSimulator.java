@@ -19,6 +19,8 @@ public final class HcloudSimulator implements AutoCloseable {
   private final int requestedPort;
   private final SimState state;
   private final Recorder recorder = new Recorder();
+  private final TokenRegistry tokens = new TokenRegistry();
+  private final HoldBook holds;
   private final SimHttpServer server;
   private volatile InetSocketAddress address;
 
@@ -26,15 +28,16 @@ public final class HcloudSimulator implements AutoCloseable {
     this.host = b.host;
     this.requestedPort = b.port;
     this.state = new SimState(b.clock, b.rateLimit, b.rateLimitPeriod, b.actionDuration);
-    Map<String, String> labelsByToken = new LinkedHashMap<>();
-    b.tokens.forEach((label, value) -> labelsByToken.put(value, label));
+    b.tokens.forEach(tokens::add);
+    this.holds = new HoldBook(b.clock);
     ApiResources resources = new ApiResources(state, this::apiUrl);
     Dispatcher dispatcher = new Dispatcher(
-        new ApiHandler(state, resources, Map.copyOf(labelsByToken), recorder),
+        new ApiHandler(state, resources, tokens, recorder),
         new MetadataHandler(state),
-        new ControlHandler(state, recorder),
+        new ControlHandler(state, recorder, new TokenAndHoldControl(tokens, holds, recorder)),
         recorder,
-        b.clock);
+        b.clock,
+        holds);
     this.server = new SimHttpServer(dispatcher);
   }
 
@@ -115,6 +118,24 @@ public final class HcloudSimulator implements AutoCloseable {
 
   public void clearFaults() {
     state.clearFaults();
+  }
+
+  /** Accepts one more token from now on, under {@code label} (rotation: add the new token, then revoke the old). */
+  public void addToken(String label, String value) {
+    tokens.add(label, value);
+  }
+
+  /** Answers the token with this label 401 from now on ({@code false}: accepts it again). */
+  public void revokeToken(String label, boolean revoked) {
+    tokens.setRevoked(label, revoked);
+  }
+
+  /**
+   * Holds the next {@code count} requests to {@code endpoint} (assigns: only those for {@code server}, when not
+   * null) for {@code hold} before they are executed and answered.
+   */
+  public void hold(Endpoint endpoint, Long server, int count, Duration hold) {
+    holds.add(new HoldBook.Rule(endpoint, server, count, hold));
   }
 
   /** Assign/unassign calls in arrival order, failed ones included. */

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Netty HTTP/1.1 server: decodes requests into {@link SimRequest}, asks the {@link Dispatcher}, and writes the
- * answer (late for SLOW_RESPONSE, not at all for DROP_CONNECTION). Keep-alive is honoured.
+ * answer (late for SLOW_RESPONSE, not at all for DROP_CONNECTION). A held request ({@link HoldBook}) is dispatched
+ * only when its hold ends. Keep-alive is honoured.
  */
 final class SimHttpServer {
   private static final Logger log = LoggerFactory.getLogger(SimHttpServer.class);
@@ -86,12 +87,25 @@ final class SimHttpServer {
       SimRequest req = new SimRequest(msg.method().name(), msg.uri(), qs.path(), qs.parameters(), headers,
           msg.content().toString(StandardCharsets.UTF_8));
       boolean keepAlive = HttpUtil.isKeepAlive(msg);
+      HoldBook.Held held = dispatcher.hold(req);
+      if (held == null) {
+        respond(ctx, req, keepAlive, null);
+      } else {
+        long nanos = java.time.Duration.between(held.arrived(), held.released()).toNanos();
+        ctx.executor().schedule(() -> respond(ctx, req, keepAlive, held), nanos, TimeUnit.NANOSECONDS);
+      }
+    }
+
+    private void respond(ChannelHandlerContext ctx, SimRequest req, boolean keepAlive, HoldBook.Held held) {
       SimResponse response;
       try {
         response = dispatcher.dispatch(req);
       } catch (RuntimeException e) {
         log.warn("request failed path={} error={}", req.path(), e.toString());
         response = SimResponse.error(500, "server_error", "simulator bug: " + e.getMessage(), null);
+      }
+      if (held != null) {
+        dispatcher.released(held, response);
       }
       if (response.drop) {
         ctx.close();

@@ -1,8 +1,0 @@
-package io.fipkeeper.leader;
-
-/** The election store could not be reached or answered unexpectedly. The message never contains secrets. */
-public final class ElectionException extends Exception {
-  public ElectionException(String message, Throwable cause) {
-    super(message, cause);
-  }
-}
