@@ -234,6 +234,16 @@ class AgentMetricsTest {
         "process_start_time_seconds");
   }
 
+  /** promtool flags an abbreviated unit in a name and a _count suffix on a gauge; the CPU time is in seconds. */
+  @Test
+  void exportsCpuTimeInSecondsUnderThePrometheusClientName() {
+    PrometheusText text = scrape();
+
+    assertThat(text.types()).containsEntry("process_cpu_seconds_total", "counter")
+        .doesNotContainKeys("process_cpu_time_ns_total", "system_cpu_count");
+    assertThat(text.value("process_cpu_seconds_total")).isPositive().isLessThan(3600);
+  }
+
   @Test
   void openMetricsScrapeUsesOpenMetricsSyntax() {
     String text = metrics.scrapeOpenMetrics();
