@@ -26,6 +26,9 @@ public final class HcloudSimulator implements AutoCloseable {
     this.host = b.host;
     this.requestedPort = b.port;
     this.state = new SimState(b.clock, b.rateLimit, b.rateLimitPeriod, b.actionDuration);
+    if (b.addressPool != null) {
+      state.setAddressPool(b.addressPool);
+    }
     Map<String, String> labelsByToken = new LinkedHashMap<>();
     b.tokens.forEach((label, value) -> labelsByToken.put(value, label));
     ApiResources resources = new ApiResources(state, this::apiUrl);
@@ -117,7 +120,7 @@ public final class HcloudSimulator implements AutoCloseable {
     state.clearFaults();
   }
 
-  /** Assign/unassign calls in arrival order, failed ones included. */
+  /** Assign/unassign calls and server deletions in arrival order, failed ones included (see {@link RecordedCall}). */
   public List<RecordedCall> history() {
     return recorder.calls();
   }
@@ -164,8 +167,18 @@ public final class HcloudSimulator implements AutoCloseable {
     private int rateLimit = 3600;
     private Duration rateLimitPeriod = Duration.ofHours(1);
     private SimClock clock = SimClock.system();
+    private AddressPool addressPool;
 
     private Builder() {}
+
+    /**
+     * The public IPv4 range {@code POST /servers} hands out, e.g. {@code 198.51.100.14-198.51.100.39}; default
+     * {@value SimState#DEFAULT_ADDRESS_POOL}.
+     */
+    public Builder serverAddressPool(String range) {
+      this.addressPool = AddressPool.parse(Objects.requireNonNull(range, "range"));
+      return this;
+    }
 
     public Builder host(String host) {
       this.host = Objects.requireNonNull(host, "host");
