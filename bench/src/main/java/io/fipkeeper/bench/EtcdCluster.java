@@ -17,7 +17,11 @@ public final class EtcdCluster implements AutoCloseable {
   public static final Path ETCD = Path.of("/usr/bin/etcd");
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
+  public static final Path ETCDCTL = Path.of("/usr/bin/etcdctl");
   private final List<Node> members;
+  /** Per member: --initial-cluster / --initial-cluster-state for its first start (a replaced member joins). */
+  private final String[] initialCluster;
+  private final String[] initialState;
   private final Path workDir;
   private final String token;
   private final HttpJson http = new HttpJson();
@@ -28,10 +32,12 @@ public final class EtcdCluster implements AutoCloseable {
     if (members.isEmpty()) {
       throw new IllegalArgumentException("an etcd cluster needs at least one member");
     }
-    this.members = List.copyOf(members);
+    this.members = new ArrayList<>(members);
     this.workDir = workDir;
     this.token = token;
     this.processes = new ManagedProcess[members.size() + 1];
+    this.initialCluster = new String[members.size() + 1];
+    this.initialState = new String[members.size() + 1];
   }
 
   /** Starts every member (they elect a leader once a majority is up). */
@@ -46,12 +52,13 @@ public final class EtcdCluster implements AutoCloseable {
   }
 
   /** Starts (or restarts) member i with its existing data directory. */
-  public void start(int i) {
+  public synchronized void start(int i) {
     if (processes[i] != null && processes[i].isAlive()) {
       return;
     }
     Node m = member(i);
-    String cluster = members.stream().map(n -> n.name() + "=" + n.etcdPeerUrl()).collect(Collectors.joining(","));
+    String cluster = initialCluster[i] != null ? initialCluster[i]
+        : members.stream().map(n -> n.name() + "=" + n.etcdPeerUrl()).collect(Collectors.joining(","));
     List<String> argv = m.command(List.of(
         ETCD.toString(),
         "--name", m.name(),
@@ -62,7 +69,7 @@ public final class EtcdCluster implements AutoCloseable {
         "--initial-advertise-peer-urls", m.etcdPeerUrl(),
         "--initial-cluster", cluster,
         "--initial-cluster-token", token,
-        "--initial-cluster-state", "new",
+        "--initial-cluster-state", initialState[i] != null ? initialState[i] : "new",
         "--heartbeat-interval", "100",
         "--election-timeout", "1000",
         "--logger", "zap",
@@ -136,6 +143,59 @@ public final class EtcdCluster implements AutoCloseable {
     waitHealthy(timeout);
   }
 
+  /**
+   * What an operator does with {@code talosctl etcd remove-member} for a dead node: {@code etcdctl member remove}
+   * of member i (found by name and peer URL), asked of the running members. Returns whether it was listed.
+   */
+  public synchronized boolean removeMember(int i) {
+    Node dead = member(i);
+    for (String line : etcdctl("member", "list").split("\n")) {
+      String[] f = line.split(",\\s*");
+      if (f.length >= 4 && f[2].equals(dead.name()) && f[3].equals(dead.etcdPeerUrl())) {
+        etcdctl("member", "remove", f[0]);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A new control-plane node joining the existing cluster in member i's slot: {@code etcdctl member add} with its
+   * peer URL, then its first start with the membership that returned and {@code --initial-cluster-state existing},
+   * on an empty data dir. Call {@link #removeMember(int)} first: adding while a dead member is still listed grows
+   * the quorum with a member that cannot vote yet.
+   */
+  public synchronized void addMember(int i, Node joining) {
+    String out = etcdctl("member", "add", joining.name(), "--peer-urls=" + joining.etcdPeerUrl());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("ETCD_INITIAL_CLUSTER=\"([^\"]*)\"").matcher(out);
+    if (!m.find()) {
+      throw new TestbedException("etcdctl member add printed no ETCD_INITIAL_CLUSTER:\n" + out);
+    }
+    if (processes[i] != null) {
+      processes[i].sigkill();
+    }
+    members.set(i - 1, joining);
+    initialCluster[i] = m.group(1);
+    initialState[i] = "existing";
+    Testbed.deleteTree(workDir.resolve("etcd-data").resolve(joining.name()));
+    processes[i] = null;
+    start(i);
+  }
+
+  /** Runs etcdctl (v3 API) against every running member; fails with its stderr. */
+  private String etcdctl(String... args) {
+    List<String> live = new ArrayList<>();
+    for (int k = 1; k <= members.size(); k++) {
+      if (isRunning(k)) {
+        live.add(member(k).etcdClientUrl());
+      }
+    }
+    List<String> argv = new ArrayList<>(List.of(ETCDCTL.toString(), "--endpoints=" + String.join(",", live),
+        "--dial-timeout=3s", "--command-timeout=10s"));
+    argv.addAll(List.of(args));
+    return Command.run(argv);
+  }
+
   /** Client URLs of all members, as agents should be configured. */
   public List<String> endpoints() {
     return members.stream().map(Node::etcdClientUrl).toList();
@@ -145,7 +205,7 @@ public final class EtcdCluster implements AutoCloseable {
     return members.size();
   }
 
-  public Node member(int i) {
+  public synchronized Node member(int i) {
     return members.get(i - 1);
   }
 

@@ -65,7 +65,16 @@ public final class HttpJson {
   }
 
   public Response delete(String url) {
-    return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).DELETE().build());
+    return delete(url, null);
+  }
+
+  /** DELETE with an optional bearer token (never logged or put in an exception message). */
+  public Response delete(String url, String bearerToken) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).DELETE();
+    if (bearerToken != null) {
+      b.header("Authorization", "Bearer " + bearerToken);
+    }
+    return send(b.build());
   }
 
   private Response send(HttpRequest request) {
