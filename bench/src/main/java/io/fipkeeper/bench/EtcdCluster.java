@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 public final class EtcdCluster implements AutoCloseable {
   public static final Path ETCD = Path.of("/usr/bin/etcd");
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+  private static final Duration REMOVE_PATIENCE = Duration.ofSeconds(30);
 
   public static final Path ETCDCTL = Path.of("/usr/bin/etcdctl");
   private final List<Node> members;
@@ -152,11 +153,30 @@ public final class EtcdCluster implements AutoCloseable {
     for (String line : etcdctl("member", "list").split("\n")) {
       String[] f = line.split(",\\s*");
       if (f.length >= 4 && f[2].equals(dead.name()) && f[3].equals(dead.etcdPeerUrl())) {
-        etcdctl("member", "remove", f[0]);
+        remove(f[0]);
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * etcd refuses to remove a voting member until every remaining one has been connected for its health interval
+   * (5 s, "unhealthy cluster"), e.g. right after another member joined; an operator retries, and so does this.
+   */
+  private void remove(String memberId) {
+    long deadline = System.nanoTime() + REMOVE_PATIENCE.toNanos();
+    while (true) {
+      try {
+        etcdctl("member", "remove", memberId);
+        return;
+      } catch (TestbedException e) {
+        if (!e.getMessage().contains("unhealthy cluster") || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        Await.tryUntil(Duration.ofMillis(500), () -> false);
+      }
+    }
   }
 
   /**
@@ -182,6 +202,13 @@ public final class EtcdCluster implements AutoCloseable {
     start(i);
   }
 
+  /** Whether member i (by name and peer URL) is in the cluster's member list. */
+  public synchronized boolean isListed(int i) {
+    Node m = member(i);
+    return etcdctl("member", "list").lines().map(l -> l.split(",\\s*"))
+        .anyMatch(f -> f.length >= 4 && f[2].equals(m.name()) && f[3].equals(m.etcdPeerUrl()));
+  }
+
   /** Runs etcdctl (v3 API) against every running member; fails with its stderr. */
   private String etcdctl(String... args) {
     List<String> live = new ArrayList<>();
@@ -191,9 +218,15 @@ public final class EtcdCluster implements AutoCloseable {
       }
     }
     List<String> argv = new ArrayList<>(List.of(ETCDCTL.toString(), "--endpoints=" + String.join(",", live),
-        "--dial-timeout=3s", "--command-timeout=10s"));
+        "--dial-timeout=5s", "--command-timeout=30s"));
     argv.addAll(List.of(args));
-    return Command.run(argv);
+    // a member change waits for a raft round; on a loaded 2-core machine an etcd leader can stall for seconds
+    Command.Result r = Command.exec(argv, 40_000);
+    if (r.exitCode() != 0) {
+      throw new TestbedException("etcdctl " + String.join(" ", args) + " failed (exit " + r.exitCode() + "): "
+          + r.stderr().strip());
+    }
+    return r.stdout();
   }
 
   /** Client URLs of all members, as agents should be configured. */

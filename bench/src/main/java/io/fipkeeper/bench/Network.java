@@ -76,7 +76,9 @@ public final class Network implements AutoCloseable {
       Netns router = Netns.create(p + "rt");
       created.add(router);
       String bridge = "fkbr" + run;
-      router.ip("link", "add", bridge, "type", "bridge");
+      // A fixed MAC: a bridge without one takes its lowest port's, so deleting or adding a node (a replaced server)
+      // would change the gateway's MAC under every other node's ARP cache and cut them off for seconds.
+      router.ip("link", "add", bridge, "address", String.format("02:66:6b:%02x:00:01", run), "type", "bridge");
       router.ip("addr", "add", GATEWAY + "/24", "dev", bridge);
       router.ip("link", "set", bridge, "up");
       router.sysctl("net.ipv4.ip_forward", "1");

@@ -138,6 +138,13 @@ public final class SimProcess implements AutoCloseable {
     return new CreatedServer(id, server.at("/public_net/ipv4/ip").asText());
   }
 
+  /** The id of the server named {@code name} if the simulator still has it (GET /v1/servers?name=). */
+  public Optional<Long> liveServerId(String name) {
+    HttpJson.Response r = http.getWithToken(apiUrl() + "/servers?name=" + name, operatorToken(token));
+    JsonNode first = r.status() == 200 ? r.json().path("servers").path(0) : null;
+    return first != null && first.path("id").isNumber() ? Optional.of(first.path("id").asLong()) : Optional.empty();
+  }
+
   /** Deletes a server as the operator ({@code DELETE /v1/servers/{id}}): Hetzner unassigns its floating IPs. */
   public void deleteServer(long id) {
     HttpJson.Response r = http.delete(apiUrl() + "/servers/" + id, operatorToken(token));

@@ -238,6 +238,30 @@ public final class Testbed implements AutoCloseable {
     return fresh;
   }
 
+  /**
+   * Puts slot i back after a replacement that failed half-way (a harness timeout on a loaded machine): whatever
+   * of the node is left is removed (processes, server, namespace, etcd membership), then it is recreated.
+   */
+  public synchronized Node repair(int i, Duration timeout) {
+    Node n = node(i);
+    agent(i).sigkill();
+    apiserver(i).kill();
+    if (i <= etcd.size()) {
+      etcd.kill(i);
+      if (etcd.isListed(i)) {
+        etcd.removeMember(i);
+      }
+    }
+    sim().liveServerId(n.name()).ifPresent(sim()::deleteServer);
+    requireNetwork().removeNode(i, n.address());
+    return replace(i, timeout);
+  }
+
+  /** Whether every part of node i runs: agent, apiserver, etcd member (if it has one). */
+  public boolean intact(int i) {
+    return agent(i).isAlive() && apiserver(i).isAlive() && (i > etcd.size() || etcd.isRunning(i));
+  }
+
   /** Cuts node i off the network (namespace testbed only). */
   public void partition(int i) {
     requireNetwork().partition(i);

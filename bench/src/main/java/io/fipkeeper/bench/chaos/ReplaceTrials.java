@@ -97,6 +97,7 @@ final class ReplaceTrials {
     } catch (TestbedException e) {
       extra.add("harness: " + e.getMessage().lines().findFirst().orElse(""));
       recovered = false;
+      repairBrokenNodes(extra);
     }
     String settled;
     try {
@@ -193,6 +194,21 @@ final class ReplaceTrials {
       base.settle();
     }
     return longest;
+  }
+
+  /** Recreates every node a failed trial left half-replaced, so the next trial starts from three whole nodes. */
+  private void repairBrokenNodes(List<String> extra) {
+    for (Node n : bed.nodes()) {
+      try {
+        if (!bed.intact(n.index())) {
+          timeline.record(n.name(), "repair after a failed replacement", null);
+          bed.repair(n.index(), JOIN);
+          timeline.record(n.name(), "start", "STANDBY");
+        }
+      } catch (TestbedException e) {
+        extra.add("repair: " + n.name() + ": " + e.getMessage().lines().findFirst().orElse(""));
+      }
+    }
   }
 
   /** {@code talosctl etcd leave} / ksail's cleanup before deleting a live node: the member removes itself. */
