@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 public final class EtcdCluster implements AutoCloseable {
   public static final Path ETCD = Path.of("/usr/bin/etcd");
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
-  private static final Duration REMOVE_PATIENCE = Duration.ofSeconds(30);
+  private static final Duration RECONFIGURE_PATIENCE = Duration.ofSeconds(30);
 
   public static final Path ETCDCTL = Path.of("/usr/bin/etcdctl");
   private final List<Node> members;
@@ -153,7 +153,7 @@ public final class EtcdCluster implements AutoCloseable {
     for (String line : etcdctl("member", "list").split("\n")) {
       String[] f = line.split(",\\s*");
       if (f.length >= 4 && f[2].equals(dead.name()) && f[3].equals(dead.etcdPeerUrl())) {
-        remove(f[0]);
+        reconfigure("member", "remove", f[0]);
         return true;
       }
     }
@@ -161,15 +161,15 @@ public final class EtcdCluster implements AutoCloseable {
   }
 
   /**
-   * etcd refuses to remove a voting member until every remaining one has been connected for its health interval
-   * (5 s, "unhealthy cluster"), e.g. right after another member joined; an operator retries, and so does this.
+   * A membership change, retried while etcd answers "unhealthy cluster": it refuses to add or remove a voting
+   * member until every other one has been connected for its health interval (5 s), e.g. right after a member
+   * joined. An operator retries too.
    */
-  private void remove(String memberId) {
-    long deadline = System.nanoTime() + REMOVE_PATIENCE.toNanos();
+  private String reconfigure(String... args) {
+    long deadline = System.nanoTime() + RECONFIGURE_PATIENCE.toNanos();
     while (true) {
       try {
-        etcdctl("member", "remove", memberId);
-        return;
+        return etcdctl(args);
       } catch (TestbedException e) {
         if (!e.getMessage().contains("unhealthy cluster") || System.nanoTime() - deadline > 0) {
           throw e;
@@ -186,7 +186,7 @@ public final class EtcdCluster implements AutoCloseable {
    * the quorum with a member that cannot vote yet.
    */
   public synchronized void addMember(int i, Node joining) {
-    String out = etcdctl("member", "add", joining.name(), "--peer-urls=" + joining.etcdPeerUrl());
+    String out = reconfigure("member", "add", joining.name(), "--peer-urls=" + joining.etcdPeerUrl());
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("ETCD_INITIAL_CLUSTER=\"([^\"]*)\"").matcher(out);
     if (!m.find()) {
       throw new TestbedException("etcdctl member add printed no ETCD_INITIAL_CLUSTER:\n" + out);

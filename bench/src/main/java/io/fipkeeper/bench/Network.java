@@ -138,6 +138,9 @@ public final class Network implements AutoCloseable {
    * route to its address. Idempotent.
    */
   public synchronized void removeNode(int index, String address) {
+    // The kernel frees a deleted namespace's devices asynchronously, so its switch port could still exist when the
+    // replacement plugs in under the same name; deleting our end of the veth pair removes both ends at once.
+    Command.exec(Command.concat(router.prefix(), "ip", "link", "del", "n" + index), 5_000);
     nodes.get(index - 1).delete();
     Command.exec(List.of("ip", "route", "del", address + "/32", "dev", mgmtLink(run)), 5_000);
   }

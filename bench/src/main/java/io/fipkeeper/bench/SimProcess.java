@@ -147,7 +147,13 @@ public final class SimProcess implements AutoCloseable {
 
   /** Deletes a server as the operator ({@code DELETE /v1/servers/{id}}): Hetzner unassigns its floating IPs. */
   public void deleteServer(long id) {
-    HttpJson.Response r = http.delete(apiUrl() + "/servers/" + id, operatorToken(token));
+    HttpJson.Response[] last = new HttpJson.Response[1];
+    // 423 while the server's create action still runs: wait for it, as an operator's tooling does
+    Await.tryUntil(Duration.ofSeconds(15), () -> {
+      last[0] = http.delete(apiUrl() + "/servers/" + id, operatorToken(token));
+      return last[0].status() != 423;
+    });
+    HttpJson.Response r = last[0];
     if (r.status() != 200) {
       throw new TestbedException("simulator refused to delete server " + id + ": " + r.status() + " " + r.body());
     }

@@ -24,7 +24,9 @@ class KubectlProbeMainTest {
     Path script = dir.resolve("kubectl");
     Files.writeString(script, """
         #!/bin/sh
+        exec 9>%1$s.lock; flock 9
         n=$(($(cat %1$s 2>/dev/null || echo 0) + 1)); echo $n > %1$s
+        flock -u 9
         case $n in
           3) echo 'Unable to connect to the server: dial tcp 203.0.113.10:6443: i/o timeout' >&2; exit 1 ;;
           4) sleep 0.5; echo 'The connection to the server api.prod.fipkeeper.test:6443 was refused' >&2; exit 1 ;;

@@ -62,11 +62,7 @@ public final class ChaosSuite {
       Prober prober = bed.startProber(Duration.ofMillis(50));
       Timeline timeline = new Timeline();
       FipkeeperTrials trials = new FipkeeperTrials(bed, prober, settings, checker, timeline);
-      // the operator's kubectl runs only when a replacement scenario is chosen: it costs CPU on a 2-core machine
-      ReplaceTrials replace = settings.scenarios().stream().anyMatch(ReplaceTrials::handles)
-          ? new ReplaceTrials(bed, prober, bed.startKubectlProber(Duration.ofMillis(200)), settings, checker, timeline,
-              trials)
-          : null;
+      ReplaceTrials replace = new ReplaceTrials(bed, prober, settings, checker, timeline, trials);
       for (Scenario s : settings.scenarios()) {
         for (int t = 1; t <= ReplaceTrials.trials(s, settings.trials()); t++) {
           Measurement m = guarded(FipkeeperTrials.TOOL, s, t, ReplaceTrials.handles(s) ? replace::run : trials::run);

@@ -32,23 +32,24 @@ import java.util.Set;
  */
 final class ReplaceTrials {
   private static final Duration JOIN = Duration.ofSeconds(90);
+  private static final Duration KUBECTL_INTERVAL = Duration.ofMillis(200);
   private static final Duration CLEAN_STANDBY = Duration.ofSeconds(30);
   /** replace-leader-hard: how long the cluster runs with the dead member still listed (2 of 3 voting). */
   static final Duration DEAD_MEMBER_HOLD = Duration.ofSeconds(10);
 
   private final Testbed bed;
   private final Prober prober;
-  private final Prober kubectl;
+  /** Started with the first replacement trial: a kubectl run every 200 ms costs CPU on a 2-core machine. */
+  private Prober kubectl;
   private final ChaosSettings settings;
   private final Checker checker;
   private final Timeline timeline;
   private final FipkeeperTrials base;
 
-  ReplaceTrials(Testbed bed, Prober prober, Prober kubectl, ChaosSettings settings, Checker checker, Timeline timeline,
+  ReplaceTrials(Testbed bed, Prober prober, ChaosSettings settings, Checker checker, Timeline timeline,
       FipkeeperTrials base) {
     this.bed = bed;
     this.prober = prober;
-    this.kubectl = kubectl;
     this.settings = settings;
     this.checker = checker;
     this.timeline = timeline;
@@ -67,6 +68,14 @@ final class ReplaceTrials {
 
   Measurement run(Scenario scenario, int trial) {
     String leader = base.settle();
+    if (kubectl == null) {
+      kubectl = bed.startKubectlProber(KUBECTL_INTERVAL);
+    }
+    // every trial starts with kubectl answering, so a failure in the trial is the trial's
+    if (!Await.tryUntil(Duration.ofSeconds(30), () -> kubectl.last().map(Prober.Sample::ok).orElse(false))) {
+      throw new TestbedException("kubectl gets no answer before the trial starts: "
+          + kubectl.last().map(Prober.Sample::detail).orElse("no call finished"));
+    }
     Instant from = Instant.now();
     long t0 = System.nanoTime();
     List<String> extra = new ArrayList<>();
@@ -76,7 +85,7 @@ final class ReplaceTrials {
     try {
       switch (scenario) {
         case REPLACE_LEADER, REPLACE_LEADER_HARD -> {
-          recovery = replaceHolder(slot(leader), scenario == Scenario.REPLACE_LEADER_HARD, t0, extra);
+          recovery = replaceHolder(slot(leader), scenario == Scenario.REPLACE_LEADER_HARD, extra);
           recovered = recovery != null;
         }
         case REPLACE_STANDBY -> {
@@ -107,10 +116,21 @@ final class ReplaceTrials {
       settled = null;
     }
     long end = System.nanoTime();
+    for (Node n : bed.nodes()) {
+      if (!io.fipkeeper.bench.Netns.exists(n.namespace())) {
+        extra.add("testbed: the namespace " + n.namespace() + " of " + n.name() + " (" + n.address() + ") is gone");
+      }
+    }
     KubectlView view = kubectlView(scenario, trial, t0, end, extra);
     Double outage = io.fipkeeper.bench.chaos.Outage.within(prober.samples(), t0, end);
     Map<String, List<String>> addresses = new HashMap<>();
-    bed.nodes().forEach(n -> addresses.put(n.name(), bed.network().orElseThrow().addresses(n.index())));
+    for (Node n : bed.nodes()) {
+      try {
+        addresses.put(n.name(), bed.network().orElseThrow().addresses(n.index()));
+      } catch (TestbedException e) {
+        addresses.put(n.name(), List.of());
+      }
+    }
     Instant to = Instant.now();
     List<NodeEvent> events = new ArrayList<>(timeline.harnessEvents());
     bed.agents().forEach(a -> events.addAll(AgentLog.read(a.node().name(), a.log())));
@@ -125,12 +145,14 @@ final class ReplaceTrials {
   }
 
   /** Deletes and recreates the holder's node; returns the takeover time from the first fault, or null. */
-  private Double replaceHolder(int i, boolean hard, long t0, List<String> extra) {
+  private Double replaceHolder(int i, boolean hard, List<String> extra) {
     String name = bed.node(i).name();
     long oldServer = bed.sim().serverId(name);
     if (!hard) {
       leaveEtcd(i);
     }
+    // recovery counts from the deletion, when Hetzner stops routing the IP; kubectl's view covers the whole trial
+    long deletedAt = System.nanoTime();
     deleteServer(i);
     Duration wait = Duration.ofMillis(2 * settings.bounds().of(Scenario.REPLACE_LEADER) + 5000);
     Optional<Long> at = awaitTakeover(oldServer, wait);
@@ -139,9 +161,12 @@ final class ReplaceTrials {
       recreate(i, extra);
       return null;
     }
-    double recovery = (at.get() - t0) / 1e6;
+    double recovery = (at.get() - deletedAt) / 1e6;
     String holder = bed.assignedNode().orElse("?");
     long holderServer = bed.sim().serverId(holder);
+    // the router follows the simulator by one poll: watch the holder from when its route is in place
+    Await.tryUntil(Duration.ofSeconds(2),
+        () -> bed.route().orElseThrow().routedServer().map(r -> r == holderServer).orElse(false));
     Instant holdFrom = Instant.now();
     if (hard) {
       timeline.record(name, "dead etcd member still listed for " + DEAD_MEMBER_HOLD.toSeconds() + " s", null);
