@@ -148,7 +148,11 @@ final class Demo implements Callable<Integer> {
     bed.destroy(slot);
     String next = awaitSettled(bed, prober, "failover after server deletion", s -> !s.equals(holder));
     Duration failover = Duration.ofNanos(System.nanoTime() - deleteAt);
-    say("failover " + holder + " → " + next + " in " + ms(failover) + clientOutage(prober, deleteAt));
+    // the whole window, not the first gap: the old node may still answer a probe right after the deletion request
+    Await.tryUntil(Duration.ofSeconds(3), () -> prober.last().map(Prober.Sample::ok).orElse(false));
+    Double probeOutage = io.fipkeeper.bench.chaos.Outage.within(prober.samples(), deleteAt, System.nanoTime());
+    say("failover " + holder + " → " + next + " in " + ms(failover) + "; client outside saw no answer on the floating"
+        + " IP for " + String.format(Locale.ROOT, "%.0f ms", probeOutage == null ? 0.0 : probeOutage));
     say("creating a new " + holder + " (new server, address, etcd member, agent)");
     Node fresh = bed.replace(slot, SETTLE_TIMEOUT);
     say("new " + holder + ": server " + bed.sim().serverId(holder) + " (was " + oldServer + "), address "
