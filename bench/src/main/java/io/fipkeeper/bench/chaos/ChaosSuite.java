@@ -60,10 +60,12 @@ public final class ChaosSuite {
       say("fipkeeper: work dir " + bed.workDir());
       bed.startAgents(Duration.ofSeconds(60));
       Prober prober = bed.startProber(Duration.ofMillis(50));
-      FipkeeperTrials trials = new FipkeeperTrials(bed, prober, settings, checker, new Timeline());
+      Timeline timeline = new Timeline();
+      FipkeeperTrials trials = new FipkeeperTrials(bed, prober, settings, checker, timeline);
+      ReplaceTrials replace = new ReplaceTrials(bed, prober, settings, checker, timeline, trials);
       for (Scenario s : settings.scenarios()) {
-        for (int t = 1; t <= settings.trials(); t++) {
-          Measurement m = guarded(FipkeeperTrials.TOOL, s, t, trials::run);
+        for (int t = 1; t <= ReplaceTrials.trials(s, settings.trials()); t++) {
+          Measurement m = guarded(FipkeeperTrials.TOOL, s, t, ReplaceTrials.handles(s) ? replace::run : trials::run);
           all.add(m);
           print(m);
         }
@@ -109,9 +111,12 @@ public final class ChaosSuite {
   }
 
   private void print(Measurement m) {
-    say(String.format(Locale.ROOT, "%-10s %-17s #%d recovery %s  client outage %s  %s", m.tool(), m.scenario(), m.trial(),
+    say(String.format(Locale.ROOT, "%-10s %-17s #%d recovery %s  client outage %s%s  %s", m.tool(), m.scenario(), m.trial(),
         m.recoveryMs() == null ? "-" : String.format(Locale.ROOT, "%.0f ms", m.recoveryMs()),
         m.outageMs() == null ? "-" : String.format(Locale.ROOT, "%.0f ms", m.outageMs()),
+        m.kubectlCalls() == null ? "" : String.format(Locale.ROOT, "  kubectl %d/%d failed, %.0f ms without answer  trial %.0f s",
+            m.kubectlFailures(), m.kubectlCalls(), m.kubectlOutageMs() == null ? 0.0 : m.kubectlOutageMs(),
+            m.durationMs() / 1000),
         m.ok() ? "ok" : (m.tool().equals(FipkeeperTrials.TOOL) ? "VIOLATION" : "finding") + " ×" + m.violations().size()));
     for (String v : m.violations()) {
       out.println("    " + v.replace("\n", "\n    "));
