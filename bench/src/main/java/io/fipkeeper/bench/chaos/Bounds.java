@@ -50,6 +50,8 @@ public final class Bounds {
       case HCLOUD_429_STORM, HCLOUD_503 -> crash + 2 * stormMs;
       case ETCD_QUORUM_LOSS -> leaseTtlMs + 1000 + actionMs + 3000;
       case ETCD_MEMBER_KILL -> null;
+      // no recovery of fipkeeper's own: its rule is relative to keepalived's assign (keepalived.ObserveMatch)
+      case OBSERVE_KEEPALIVED -> null;
     };
   }
 

@@ -28,7 +28,8 @@ public final class ChaosCommand implements Callable<Integer> {
 
   @Option(names = "--scenarios", split = ",", description = "comma-separated scenario ids (default: all): leader-sigkill, leader-sigterm, "
       + "leader-partition, apiserver-fail, etcd-member-kill, etcd-quorum-loss, hcloud-429-storm, hcloud-503, "
-      + "slow-action, action-error, leader-restart; keepalived runs those of the first three that are chosen")
+      + "slow-action, action-error, leader-restart, observe-keepalived (fipkeeper in observe mode beside keepalived); "
+      + "keepalived runs those of the first three that are chosen")
   List<String> scenarios;
 
   @Option(names = "--tools", split = ",", defaultValue = "fipkeeper,keepalived", description = "fipkeeper, keepalived")

@@ -31,7 +31,13 @@ public enum Scenario {
   /** The next assign action ends in error, and the leader is killed: the new leader retries and ends assigned. */
   ACTION_ERROR(true),
   /** Rollout: SIGTERM the leader's agent and start it again at once; handover, then a clean standby. */
-  LEADER_RESTART(true);
+  LEADER_RESTART(true),
+  /**
+   * fipkeeper in observe mode beside keepalived, on a testbed of its own: the node that is both keepalived's MASTER
+   * and the observers' would-be holder crashes; the observers' would-be holder must match keepalived's new MASTER
+   * within one lease TTL of its assign, and they make no mutating call (keepalived.ObserveTrials).
+   */
+  OBSERVE_KEEPALIVED(true);
 
   /** What {@code chaos --short} runs for fipkeeper (plus keepalived's leader-sigkill). */
   public static final List<Scenario> SHORT =

@@ -1,0 +1,96 @@
+package io.fipkeeper.bench.keepalived;
+
+import io.fipkeeper.bench.chaos.NodeEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The observe-mode comparison rule for one keepalived failover, on recorded facts only (the observers' logged state
+ * changes, the harness's kills, the simulator's timestamp of keepalived's assign).
+ *
+ * <p>fipkeeper's etcd election and keepalived's VRRP election are independent, so their holders agree only when
+ * both follow the same fault: the trial starts the observers in VRRP priority order (etcd's queue is then the same
+ * order as keepalived's priorities) and crashes the node that is both keepalived's MASTER and the observers'
+ * would-be holder. Then both must move to the same node: the next in either order. <b>The rule</b>: from one lease
+ * TTL after keepalived's assign landed at Hetzner ({@code assignedAt}, the simulator's clock) until the end of the
+ * watch, exactly one observer would hold the IP, and it runs on the node keepalived assigned the IP to. fipkeeper
+ * is expected earlier than keepalived (lease TTL 2 s against VRRP's 3 × advert_int + skew), so the TTL of slack is
+ * for an election that is slower than keepalived's, not for one that is faster; {@link #leadMs} says by how much
+ * fipkeeper was ahead.
+ *
+ * @param events every observer's state changes and harness events, any order
+ * @param master the node keepalived assigned the IP to after the crash
+ * @param assignedAt when keepalived's assign was answered by the simulator
+ * @param ttl the observers' lease TTL
+ * @param watchEnd the end of the watch (the harness restores the node after it)
+ */
+record ObserveMatch(List<NodeEvent> events, String master, Instant assignedAt, Duration ttl, Instant watchEnd) {
+  private static final String WOULD_HOLD = "LEADING";
+
+  ObserveMatch {
+    events = events.stream().sorted(Comparator.comparing(NodeEvent::at)).toList();
+  }
+
+  /** Violations of the rule, empty when the observers matched keepalived. */
+  List<String> violations() {
+    List<String> out = new ArrayList<>();
+    Instant due = assignedAt.plus(ttl);
+    List<Instant> checks = new ArrayList<>(List.of(due));
+    events.stream().map(NodeEvent::at).filter(t -> t.isAfter(due) && !t.isAfter(watchEnd)).forEach(checks::add);
+    for (Instant t : checks) {
+      Set<String> holders = wouldHolders(t);
+      if (!holders.equals(Set.of(master))) {
+        out.add(String.format(Locale.ROOT, "observe: at %s (%+d ms from keepalived's assign to %s) the observers "
+            + "would have held the IP on %s, not on %s alone", t, Duration.between(assignedAt, t).toMillis(), master,
+            holders.isEmpty() ? "no node" : holders, master));
+        break; // the first disagreement says it; the rest would repeat it
+      }
+    }
+    return out;
+  }
+
+  /** When the master's observer last became would-be holder at or before the watch end, or null. */
+  Instant masterWouldHoldSince() {
+    Instant since = null;
+    for (NodeEvent e : events) {
+      if (!e.at().isAfter(watchEnd) && e.node().equals(master) && e.state() != null) {
+        since = WOULD_HOLD.equals(e.state()) ? (since == null ? e.at() : since) : null;
+      }
+    }
+    return since;
+  }
+
+  /** How much earlier than keepalived's assign the master's observer would hold the IP (negative: later), or null. */
+  Long leadMs() {
+    Instant since = masterWouldHoldSince();
+    return since == null ? null : Duration.between(since, assignedAt).toMillis();
+  }
+
+  /** The nodes whose observer's last state at or before {@code t} is LEADING (the harness's kill makes it DOWN). */
+  Set<String> wouldHolders(Instant t) {
+    Set<String> out = new TreeSet<>();
+    Set<String> nodes = new TreeSet<>();
+    events.forEach(e -> nodes.add(e.node()));
+    for (String node : nodes) {
+      String state = null;
+      for (NodeEvent e : events) {
+        if (e.at().isAfter(t)) {
+          break;
+        }
+        if (e.node().equals(node) && e.state() != null) {
+          state = e.state();
+        }
+      }
+      if (WOULD_HOLD.equals(state)) {
+        out.add(node);
+      }
+    }
+    return out;
+  }
+}
