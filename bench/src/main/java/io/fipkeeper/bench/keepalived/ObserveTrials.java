@@ -88,6 +88,7 @@ public final class ObserveTrials implements AutoCloseable {
     int index = keepalived.node().index();
     List<String> violations = new ArrayList<>();
 
+    boolean etcdLeader = etcdLeads(keepalived.node());
     long t0 = System.nanoTime();
     Instant crashedAt = Instant.now();
     keepalived.sigkill(); // keepalived first: the observer's lease starts running out no earlier than VRRP's timer
@@ -99,7 +100,10 @@ public final class ObserveTrials implements AutoCloseable {
     Double keepalivedMs = fleet.awaitTakeover(master, t0);
     String newMaster = bed.assignedNode().orElse(null);
     Instant assignedAt = keepalivedAssign(crashedAt, newMaster);
-    Await.tryUntil(ttl.plus(WATCH), () -> false); // the watch: the observers keep running, nothing is done to them
+    // the watch: the observers keep running and nothing is done to them until the slack and a few seconds have passed
+    Duration slack = new ObserveMatch(List.of(), master, Instant.EPOCH, ttl, etcdLeader, Instant.EPOCH).slack();
+    Instant assignedOrNow = assignedAt == null ? Instant.now() : assignedAt;
+    Await.tryUntil(Duration.between(Instant.now(), assignedOrNow.plus(slack).plus(WATCH)), () -> false);
     Instant watchEnd = Instant.now();
 
     Long leadMs = null;
@@ -108,7 +112,7 @@ public final class ObserveTrials implements AutoCloseable {
       violations.add("keepalived: no takeover with a recorded assign within " + KeepalivedFleet.SETTLE.toSeconds()
           + " s, nothing to compare with");
     } else {
-      ObserveMatch match = new ObserveMatch(events(), newMaster, assignedAt, ttl, watchEnd);
+      ObserveMatch match = new ObserveMatch(events(), newMaster, assignedAt, ttl, etcdLeader, watchEnd);
       violations.addAll(match.violations());
       leadMs = match.leadMs();
       Instant since = match.masterWouldHoldSince();
@@ -122,9 +126,11 @@ public final class ObserveTrials implements AutoCloseable {
     if (reads == 0) {
       violations.add("hetzner: the observers never read the floating IP, so 'no mutating call' proves nothing");
     }
-    say.accept(String.format(Locale.ROOT, "%s %s #%d  keepalived assign %s on %s, fipkeeper would hold %s (%s), "
-        + "%d Hetzner reads and %d mutating calls by the observers' token", TOOL, scenario.id(), trial,
-        ms(keepalivedMs), newMaster, ms(wouldHoldMs),
+    say.accept(String.format(Locale.ROOT, "%s %s #%d  %s crashed%s; keepalived's assign request %s, IP on %s and "
+        + "bound %s; fipkeeper would hold %s (%s); %d Hetzner reads and %d mutating calls by the observers' token",
+        TOOL, scenario.id(), trial, master, etcdLeader ? " (its etcd member led etcd)" : "",
+        assignedAt == null ? "-" : ms((double) Duration.between(crashedAt, assignedAt).toMillis()), newMaster,
+        ms(keepalivedMs), ms(wouldHoldMs),
         leadMs == null ? "-" : Math.abs(leadMs) + " ms " + (leadMs >= 0 ? "before" : "after") + " keepalived's assign",
         reads, observerMutations().size()));
 
@@ -160,6 +166,16 @@ public final class ObserveTrials implements AutoCloseable {
           first ? o::wouldHold : o::campaigning);
     }
     return master;
+  }
+
+  /** Whether the node's etcd member is etcd's leader now (its maintenance status names itself as leader). */
+  private boolean etcdLeads(Node node) {
+    try {
+      JsonNode status = http.post(node.etcdClientUrl() + "/v3/maintenance/status", "{}").json();
+      return status.path("leader").asText().equals(status.path("header").path("member_id").asText("-"));
+    } catch (TestbedException e) {
+      return false; // unknown: the rule keeps its tighter slack
+    }
   }
 
   /** The simulator's time of keepalived's first successful assign to {@code node} after {@code since}, or null. */

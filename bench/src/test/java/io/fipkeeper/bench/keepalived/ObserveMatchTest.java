@@ -39,7 +39,7 @@ class ObserveMatchTest {
   }
 
   private ObserveMatch match() {
-    return new ObserveMatch(events, "cp-2", ASSIGN, TTL, WATCH_END);
+    return new ObserveMatch(events, "cp-2", ASSIGN, TTL, false, WATCH_END);
   }
 
   @Test
@@ -66,6 +66,17 @@ class ObserveMatchTest {
 
     assertThat(match().violations()).singleElement().asString()
         .contains("+2000 ms from keepalived's assign to cp-2").contains("on no node, not on cp-2 alone");
+  }
+
+  /** etcd's new leader re-grants the dead observer's lease its TTL plus the election timeout: more slack. */
+  @Test
+  void whenTheCrashedNodesEtcdMemberLedEtcdTheSlackGrowsByOneTtlAndTheElectionTimeout() {
+    state(8600, "cp-2", "ACQUIRING", "LEADING");
+    ObserveMatch afterEtcdLeaderDied = new ObserveMatch(events, "cp-2", ASSIGN, TTL, true, WATCH_END.plusSeconds(3));
+
+    assertThat(afterEtcdLeaderDied.slack()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(afterEtcdLeaderDied.violations()).isEmpty();
+    assertThat(match().violations()).as("the same timeline without etcd's leader dying").hasSize(1);
   }
 
   @Test
