@@ -190,6 +190,58 @@ class ObserveModeLoopTest {
     assertThat(hetzner.posts).isEmpty();
   }
 
+  /**
+   * Whatever the election, etcd, the apiserver and time do (a seeded random walk over every election fact the loop
+   * gets, with the other controller's address on this node), no assign and no address change reaches the real
+   * ports.
+   */
+  @Test
+  void noSequenceOfElectionFactsMakesAnObserverAssignOrChangeAnAddress() throws Exception {
+    binder.bind(InetAddress.getByName(FakeHetzner.IP));
+    binder.ops.clear();
+    LeaderLoop loop = observingLoop();
+    loop.start();
+    java.util.Random random = new java.util.Random(11);
+    long revision = 42;
+    long lease = LEASE;
+    java.util.Set<State> seen = java.util.EnumSet.noneOf(State.class);
+    for (int i = 0; i < 3000; i++) {
+      switch (random.nextInt(10)) {
+        case 0 -> {
+          revision += 1 + random.nextInt(3);
+          shadow.tap(inbox).accept(new ElectionEvent.ElectionWon(new Term(SELF, "k/" + revision, revision, lease)));
+        }
+        case 1 -> inbox.accept(new ElectionEvent.LeaderSeen("cp-2", OTHER_SERVER, revision + random.nextInt(3)));
+        case 2 -> shadow.tap(inbox).accept(new ElectionEvent.HolderChanged(new HolderRecord(
+            random.nextBoolean() ? "cp-2" : SELF, random.nextBoolean() ? OTHER_SERVER : SELF_SERVER, FakeHetzner.IP,
+            revision + random.nextInt(3) - 1, Instant.EPOCH)));
+        case 3 -> inbox.accept(new ElectionEvent.LeaseGone(lease));
+        case 4 -> inbox.accept(new ElectionEvent.KeepAliveError(lease, "unavailable"));
+        case 5 -> inbox.post(new Event.ApiserverHealth(random.nextInt(4) != 0));
+        case 6 -> hetzner.assignedTo = random.nextBoolean() ? OTHER_SERVER : SELF_SERVER; // the other controller
+        default -> {
+          if (random.nextInt(3) != 0) {
+            keepAlive();
+          }
+          tickAfter(Duration.ofMillis(100 + random.nextInt(1500)));
+        }
+      }
+      seen.add(loop.state());
+      if (random.nextInt(200) == 0) {
+        lease++; // a new lease after a lost one
+      }
+    }
+    loop.shutdown(Duration.ofMillis(1));
+    tickAfter(Duration.ofSeconds(11));
+
+    assertThat(seen).as("the walk went through the machine's states")
+        .contains(State.CAMPAIGNING, State.LEADING, State.SUSPENDED, State.STANDBY);
+    assertThat(hetzner.posts).isEmpty();
+    assertThat(binder.ops).isEmpty();
+    assertThat(binder.has(FakeHetzner.IP)).isTrue();
+    assertThat(counted).as("it would have done things").contains(WouldAction.ASSIGN, WouldAction.BIND);
+  }
+
   /** Counts kernel reads on the way to a binder; everything else passes through. */
   private record CountingBinder(AddressBinder inner, AtomicInteger reads) implements AddressBinder {
     @Override
