@@ -71,6 +71,12 @@ public final class AgentMetrics implements AutoCloseable {
   public static final String TAKEOVERS_GIVEN_UP = "fipkeeper.takeovers.given.up";
   /** Counter per repair: the address re-bound, the IP re-assigned, a stray address released. */
   public static final String REPAIRS = "fipkeeper.repairs";
+  /** Gauge per mode value ({@code active}, {@code observe}), 1 for the configured mode. */
+  public static final String MODE = "fipkeeper.mode";
+  /** Gauge 0/1, observe mode only: this agent's election would have it hold the floating IP now. */
+  public static final String OBSERVE_WOULD_HOLD = "fipkeeper.observe.would.hold";
+  /** Counter per action, observe mode only: an assign, bind or unbind the agent would have made but did not. */
+  public static final String OBSERVE_WOULD_ACTIONS = "fipkeeper.observe.would.actions";
   /** Gauge 1 with the agent version as a tag. */
   public static final String BUILD_INFO = "fipkeeper.build.info";
   /** Gauge (seconds since the epoch, base unit appended): when the last error happened, 0 if none. */
@@ -90,6 +96,18 @@ public final class AgentMetrics implements AutoCloseable {
   public static final String TAG_VERSION = "version";
   public static final String TAG_REASON = "reason";
   public static final String TAG_REPAIR = "repair";
+  public static final String TAG_MODE = "mode";
+  public static final String TAG_ACTION = "action";
+
+  /** What an agent in observe mode would have done but did not (the {@code action} tag of {@link #OBSERVE_WOULD_ACTIONS}). */
+  public enum WouldAction {
+    /** Ask Hetzner to route the floating IP to this server. */
+    ASSIGN,
+    /** Add the address to the interface. */
+    BIND,
+    /** Remove the address from the interface. */
+    UNBIND
+  }
 
   /** Content type of {@link #scrape()}: Prometheus text format 0.0.4. */
   public static final String TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -116,12 +134,15 @@ public final class AgentMetrics implements AutoCloseable {
   private final AtomicLong rateLimitLimit = new AtomicLong(-1);
   private final AtomicLong rateLimitRemaining = new AtomicLong(-1);
   private final AtomicLong lastErrorEpochMillis = new AtomicLong();
+  private final AtomicBoolean observeMode = new AtomicBoolean();
+  private final AtomicBoolean wouldHold = new AtomicBoolean();
 
   private final Counter leaderTransitions;
   private final Counter keepAliveFailures;
   private final Timer failoverDuration;
   private final Map<Action.GiveUp, Counter> givenUp = new EnumMap<>(Action.GiveUp.class);
   private final Map<Action.Repair, Counter> repairs = new EnumMap<>(Action.Repair.class);
+  private final Map<WouldAction, Counter> wouldActions = new EnumMap<>(WouldAction.class);
 
   /** Creates its own Prometheus registry. */
   public AgentMetrics(String node, String floatingIp, String version) {
@@ -155,6 +176,14 @@ public final class AgentMetrics implements AutoCloseable {
           .description("1 for the agent's current leader state, 0 for the others")
           .register(registry);
     }
+    for (boolean observe : new boolean[] {false, true}) {
+      Gauge.builder(MODE, observeMode, current -> current.get() == observe ? 1 : 0)
+          .tag(TAG_MODE, observe ? "observe" : "active")
+          .description("1 for the configured mode (observe: elects and reports, never assigns or binds), 0 for the other")
+          .register(registry);
+    }
+    flag(OBSERVE_WOULD_HOLD, wouldHold,
+        "1 while this agent, in observe mode, would hold the floating IP (always 0 in active mode)");
     Gauge.builder(EPOCH, epoch, AtomicLong::get)
         .description("current term revision if leading, else the last seen holder epoch")
         .register(registry);
@@ -189,6 +218,12 @@ public final class AgentMetrics implements AutoCloseable {
       repairs.put(repair, Counter.builder(REPAIRS)
           .description("repairs of the address or the assignment, by kind")
           .tag(TAG_REPAIR, repair.name().toLowerCase(Locale.ROOT))
+          .register(registry));
+    }
+    for (WouldAction action : WouldAction.values()) {
+      wouldActions.put(action, Counter.builder(OBSERVE_WOULD_ACTIONS)
+          .description("assigns, binds and unbinds this agent would have made in active mode (observe mode only)")
+          .tag(TAG_ACTION, action.name().toLowerCase(Locale.ROOT))
           .register(registry));
     }
     failoverDuration = Timer.builder(FAILOVER_DURATION)
@@ -290,6 +325,20 @@ public final class AgentMetrics implements AutoCloseable {
   /** Counts one repair. */
   public void recordRepair(Action.Repair repair) {
     repairs.get(Objects.requireNonNull(repair, "repair")).increment();
+  }
+
+  /** Marks the configured mode: observe ({@code true}) or active. */
+  public void setObserveMode(boolean observe) {
+    observeMode.set(observe);
+  }
+
+  public void setWouldHold(boolean would) {
+    wouldHold.set(would);
+  }
+
+  /** Counts one action an observing agent would have made. */
+  public void recordWouldAction(WouldAction action) {
+    wouldActions.get(Objects.requireNonNull(action, "action")).increment();
   }
 
   public void setApiserverHealthy(boolean healthy) {

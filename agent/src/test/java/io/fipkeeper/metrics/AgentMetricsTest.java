@@ -56,7 +56,43 @@ class AgentMetricsTest {
     expected.put("fipkeeper_hcloud_credentials_rejected", "gauge");
     expected.put("fipkeeper_takeovers_given_up_total", "counter");
     expected.put("fipkeeper_repairs_total", "counter");
+    expected.put("fipkeeper_mode", "gauge");
+    expected.put("fipkeeper_observe_would_hold", "gauge");
+    expected.put("fipkeeper_observe_would_actions_total", "counter");
     assertThat(fipkeeperTypes).containsExactlyInAnyOrderEntriesOf(expected);
+  }
+
+  @Test
+  void theModeSeriesSayActiveUntilObserveModeIsSetAndEveryWouldActionExistsAtZero() {
+    assertThat(scrape().samples("fipkeeper_mode")).hasSize(2)
+        .anySatisfy(s -> {
+          assertThat(s.labels()).containsEntry("mode", "active");
+          assertThat(s.value()).isEqualTo(1.0);
+        });
+
+    metrics.setObserveMode(true);
+    metrics.setWouldHold(true);
+    metrics.recordWouldAction(AgentMetrics.WouldAction.ASSIGN);
+
+    PrometheusText text = scrape();
+    assertThat(text.samples("fipkeeper_mode")).anySatisfy(s -> {
+      assertThat(s.labels()).containsEntry("mode", "observe");
+      assertThat(s.value()).isEqualTo(1.0);
+    }).anySatisfy(s -> {
+      assertThat(s.labels()).containsEntry("mode", "active");
+      assertThat(s.value()).isZero();
+    });
+    assertThat(text.samples("fipkeeper_observe_would_hold")).singleElement()
+        .satisfies(s -> assertThat(s.value()).isEqualTo(1.0));
+    assertThat(text.samples("fipkeeper_observe_would_actions_total")).hasSize(3)
+        .anySatisfy(s -> {
+          assertThat(s.labels()).containsEntry("action", "assign");
+          assertThat(s.value()).isEqualTo(1.0);
+        })
+        .anySatisfy(s -> {
+          assertThat(s.labels()).containsEntry("action", "unbind");
+          assertThat(s.value()).isZero();
+        });
   }
 
   @Test

@@ -63,6 +63,8 @@ public final class Bounds {
       case REPLACE_LEADER, REPLACE_LEADER_HARD -> crash + leaseTtlMs + 1000;
       case ROLLING_REPLACE -> graceful;
       case REPLACE_STANDBY -> null;
+      // no recovery of fipkeeper's own: its rule is relative to keepalived's assign (keepalived.ObserveMatch)
+      case OBSERVE_KEEPALIVED -> null;
     };
   }
 

@@ -29,7 +29,7 @@ public final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--scenarios", split = ",", description = "comma-separated scenario ids (default: all): leader-sigkill, leader-sigterm, "
       + "leader-partition, apiserver-fail, etcd-member-kill, etcd-quorum-loss, hcloud-429-storm, hcloud-503, "
       + "slow-action, action-error, leader-restart, replace-leader, replace-standby, rolling-replace (at most 3 runs), "
-      + "replace-leader-hard; keepalived runs those of the first three that are chosen")
+      + "replace-leader-hard, observe-keepalived (fipkeeper in observe mode beside keepalived); keepalived runs those of the first three that are chosen")
   List<String> scenarios;
 
   @Option(names = "--skip-scenarios", split = ",", description = "scenario ids to leave out of the chosen ones "

@@ -39,7 +39,13 @@ public enum Scenario {
   /** Every node drained (SIGTERM), deleted and recreated in turn: the cluster ends on three new servers. */
   ROLLING_REPLACE(true),
   /** Like replace-leader, but the dead etcd member is removed only later: removing it must not disturb the holder. */
-  REPLACE_LEADER_HARD(true);
+  REPLACE_LEADER_HARD(true),
+  /**
+   * fipkeeper in observe mode beside keepalived, on a testbed of its own: the node that is both keepalived's MASTER
+   * and the observers' would-be holder crashes; the observers' would-be holder must match keepalived's new MASTER
+   * within one lease TTL of its assign, and they make no mutating call (keepalived.ObserveTrials).
+   */
+  OBSERVE_KEEPALIVED(true);
 
   /**
    * What {@code chaos --short} runs for fipkeeper (plus keepalived's leader-sigkill). replace-leader runs before
