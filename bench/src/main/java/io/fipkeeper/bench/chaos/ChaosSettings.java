@@ -81,6 +81,13 @@ public record ChaosSettings(
         agentSettings);
   }
 
+  /** The same run with other fipkeeper scenarios. */
+  public ChaosSettings withScenarios(List<Scenario> chosen) {
+    return new ChaosSettings(agentJar, simJar, trials, chosen, keepalivedScenarios, actionMs, leaseTtlSeconds,
+        quorumLoss, storm, steadyWindow, advertInt, shortSuite, out, longTrials, scenarioTrials, longFault,
+        takeoverTimeout, agentSettings);
+  }
+
   /** How many trials of {@code s}: its override, else {@code longTrials} for the long ones, else {@code trials}. */
   public int trialsOf(Scenario s) {
     return scenarioTrials.getOrDefault(s, Scenario.LONG.contains(s) ? longTrials : trials);

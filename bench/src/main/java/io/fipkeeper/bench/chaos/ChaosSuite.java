@@ -6,6 +6,7 @@ import io.fipkeeper.bench.Prober;
 import io.fipkeeper.bench.Testbed;
 import io.fipkeeper.bench.TestbedException;
 import io.fipkeeper.bench.keepalived.KeepalivedTrials;
+import io.fipkeeper.bench.keepalived.ObserveTrials;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +34,7 @@ public final class ChaosSuite {
   public record Outcome(List<Measurement> measurements, ResultsFile.SteadyState steady) {
     /** fipkeeper trials with a violation (keepalived's are findings, not failures). */
     public List<Measurement> fipkeeperFailures() {
-      return measurements.stream().filter(m -> m.tool().equals(FipkeeperTrials.TOOL) && !m.ok()).toList();
+      return measurements.stream().filter(m -> isFipkeeper(m) && !m.ok()).toList();
     }
   }
 
@@ -41,12 +42,13 @@ public final class ChaosSuite {
     Instant started = Instant.now();
     List<Measurement> all = new ArrayList<>();
     ResultsFile.SteadyState steady = null;
-    if (!settings.scenarios().isEmpty()) {
+    List<Scenario> own = settings.scenarios().stream().filter(s -> !ObserveTrials.handles(s)).toList();
+    if (!own.isEmpty()) {
       try {
-        steady = runFipkeeper(all);
+        steady = runFipkeeper(own, all);
       } catch (TestbedException e) {
         // what ran is kept; what could not run is recorded as not run, and the results file is written anyway
-        notRun(FipkeeperTrials.TOOL, settings.scenarios(), all, e);
+        notRun(FipkeeperTrials.TOOL, own, all, e);
       }
     }
     if (!settings.keepalivedScenarios().isEmpty()) {
@@ -56,14 +58,21 @@ public final class ChaosSuite {
         notRun(KeepalivedTrials.TOOL, settings.keepalivedScenarios(), all, e);
       }
     }
+    if (settings.scenarios().stream().anyMatch(ObserveTrials::handles)) {
+      try {
+        runObserve(all);
+      } catch (TestbedException e) {
+        notRun(ObserveTrials.TOOL, List.of(Scenario.OBSERVE_KEEPALIVED), all, e);
+      }
+    }
     ResultsFile.write(settings.out(), ResultsFile.render(started, settings, all, steady));
     out.println("results written to " + settings.out());
     return new Outcome(all, steady);
   }
 
-  private ResultsFile.SteadyState runFipkeeper(List<Measurement> all) {
-    List<Scenario> plain = settings.scenarios().stream().filter(s -> !s.needsFakeClocks()).toList();
-    List<Scenario> clocked = settings.scenarios().stream().filter(Scenario::needsFakeClocks).toList();
+  private ResultsFile.SteadyState runFipkeeper(List<Scenario> scenarios, List<Measurement> all) {
+    List<Scenario> plain = scenarios.stream().filter(s -> !s.needsFakeClocks()).toList();
+    List<Scenario> clocked = scenarios.stream().filter(Scenario::needsFakeClocks).toList();
     ResultsFile.SteadyState steady = null;
     if (!plain.isEmpty()) {
       steady = runFipkeeperBed(plain, false, all);
@@ -96,12 +105,14 @@ public final class ChaosSuite {
       Prober prober = bed.startProber(Duration.ofMillis(50));
       Prober service = scenarios.contains(Scenario.LEADER_CRASH_RESTART)
           ? bed.startServiceProber(TrialKit.SERVICE_PORT, Duration.ofMillis(50)) : null;
-      TrialKit kit = new TrialKit(bed, prober, service, settings, new Timeline());
+      Timeline timeline = new Timeline();
+      TrialKit kit = new TrialKit(bed, prober, service, settings, timeline);
       FipkeeperTrials trials = new FipkeeperTrials(kit, checker);
+      ReplaceTrials replace = new ReplaceTrials(bed, prober, settings, checker, timeline, trials);
       for (Scenario s : scenarios) {
-        for (int t = 1; t <= settings.trialsOf(s); t++) {
+        for (int t = 1; t <= ReplaceTrials.trials(s, settings.trialsOf(s)); t++) {
           long started = System.nanoTime();
-          Measurement m = guarded(FipkeeperTrials.TOOL, s, t, trials::run);
+          Measurement m = guarded(FipkeeperTrials.TOOL, s, t, ReplaceTrials.handles(s) ? replace::run : trials::run);
           all.add(m);
           print(m, (System.nanoTime() - started) / 1_000_000_000L);
         }
@@ -137,6 +148,22 @@ public final class ChaosSuite {
     }
   }
 
+  private void runObserve(List<Measurement> all) {
+    say("fipkeeper-observe: starting testbed (3 nodes, etcd ×3, hcloud-sim, keepalived ×3, 3 agents in observe mode)");
+    try (Testbed bed = Testbed.builder().nodes(3).etcdMembers(3).namespaces(true).simJar(settings.simJar())
+        .token(KeepalivedTrials.token()).actionDuration(Duration.ofMillis(settings.actionMs())).build()) {
+      say("fipkeeper-observe: work dir " + bed.workDir());
+      try (ObserveTrials trials = new ObserveTrials(bed, settings, this::say)) {
+        for (int t = 1; t <= settings.trialsOf(Scenario.OBSERVE_KEEPALIVED); t++) {
+          long started = System.nanoTime();
+          Measurement m = guarded(ObserveTrials.TOOL, Scenario.OBSERVE_KEEPALIVED, t, trials::run);
+          all.add(m);
+          print(m, (System.nanoTime() - started) / 1_000_000_000L);
+        }
+      }
+    }
+  }
+
   /** One failed measurement for every scenario of {@code tool} that has none yet: its testbed failed. */
   private void notRun(String tool, List<Scenario> scenarios, List<Measurement> all, TestbedException e) {
     String why = "harness: testbed failed, trial not run: " + e.getMessage().lines().findFirst().orElse("");
@@ -159,16 +186,24 @@ public final class ChaosSuite {
   }
 
   private void print(Measurement m, long seconds) {
-    say(String.format(Locale.ROOT, "%-10s %-27s #%d recovery %s  client outage %s%s%s  %s  (%d s)", m.tool(), m.scenario(),
-        m.trial(), m.recoveryMs() == null ? "-" : String.format(Locale.ROOT, "%.0f ms", m.recoveryMs()),
+    say(String.format(Locale.ROOT, "%-10s %-27s #%d recovery %s  client outage %s%s%s%s  %s  (%d s)", m.tool(),
+        m.scenario(), m.trial(), m.recoveryMs() == null ? "-" : String.format(Locale.ROOT, "%.0f ms", m.recoveryMs()),
         m.outageMs() == null ? "-" : String.format(Locale.ROOT, "%.0f ms", m.outageMs()),
         m.floorMs() == null ? "" : String.format(Locale.ROOT, "  etcd floor %.0f ms", m.floorMs()),
         m.hcloudRequests() == null ? "" : "  hetzner requests " + m.hcloudRequests(),
-        m.ok() ? "ok" : (m.tool().equals(FipkeeperTrials.TOOL) ? "VIOLATION" : "finding") + " ×" + m.violations().size(),
+        m.kubectlCalls() == null ? "" : String.format(Locale.ROOT, "  kubectl %d/%d failed, %.0f ms without answer"
+            + "  trial %.0f s", m.kubectlFailures(), m.kubectlCalls(),
+            m.kubectlOutageMs() == null ? 0.0 : m.kubectlOutageMs(), m.durationMs() / 1000),
+        m.ok() ? "ok" : (isFipkeeper(m) ? "VIOLATION" : "finding") + " ×" + m.violations().size(),
         seconds));
     for (String v : m.violations()) {
       out.println("    " + v.replace("\n", "\n    "));
     }
+  }
+
+  /** fipkeeper's own trials, observe mode included: their violations fail the run; keepalived's are findings. */
+  static boolean isFipkeeper(Measurement m) {
+    return m.tool().equals(FipkeeperTrials.TOOL) || m.tool().equals(ObserveTrials.TOOL);
   }
 
   private void say(String message) {

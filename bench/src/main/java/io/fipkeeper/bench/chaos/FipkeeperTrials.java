@@ -111,7 +111,7 @@ final class FipkeeperTrials {
       calls = SimCall.withHolds(calls, kit.bed.sim().holds());
     }
     TrialRecord record = new TrialRecord(TOOL, scenario.id(), trial, from, to, calls, events(notes, from, to),
-        kit.nodeByServer, kit.timeline.assignments(kit.bed.route().orElseThrow(), from, to), addresses, settled,
+        kit.nodeByServer(), kit.timeline.assignments(kit.bed.route().orElseThrow(), from, to), addresses, settled,
         assignedAfter, result.recoveryMs(), kit.settings.bounds().of(scenario), result.recovered(), notes.findings,
         kit.settings.expectation(scenario), observations(leader, outage, notes));
     List<String> violations = checker.check(record);

@@ -11,7 +11,6 @@ import io.fipkeeper.bench.Testbed;
 import io.fipkeeper.bench.TestbedException;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,10 +29,12 @@ final class TrialKit {
   final Prober serviceProber;
   final ChaosSettings settings;
   final Timeline timeline;
-  final Map<Long, String> nodeByServer = new HashMap<>();
 
-  /** The port of each node's stand-in apiserver ({@link io.fipkeeper.bench.NodeServices}). */
-  static final int SERVICE_PORT = 6443;
+  /**
+   * The port of each node's plain service ({@link io.fipkeeper.bench.NodeServices}); 6443 is the TLS apiserver
+   * stand-in's.
+   */
+  static final int SERVICE_PORT = 9443;
 
   TrialKit(Testbed bed, Prober prober, Prober serviceProber, ChaosSettings settings, Timeline timeline) {
     this.bed = bed;
@@ -41,7 +42,11 @@ final class TrialKit {
     this.serviceProber = serviceProber;
     this.settings = settings;
     this.timeline = timeline;
-    bed.nodes().forEach(n -> nodeByServer.put(bed.sim().serverId(n.name()), n.name()));
+  }
+
+  /** Node name of every server id, deleted servers (replaced nodes) included. */
+  Map<Long, String> nodeByServer() {
+    return bed.sim().nodeNamesById();
   }
 
   Network network() {
@@ -120,7 +125,7 @@ final class TrialKit {
     long serverId = bed.sim().serverId(leader.name());
     for (TrialRecord.Assignment a : timeline.assignments(bed.route().orElseThrow(), from, to)) {
       if (a.server() == null || a.server() != serverId) {
-        findings.add("moved: the floating IP went to " + (a.server() == null ? "no server" : nodeByServer.get(a.server()))
+        findings.add("moved: the floating IP went to " + (a.server() == null ? "no server" : nodeByServer().get(a.server()))
             + " at " + a.at() + " while " + what + " (it must stay on " + leader.name() + ")");
       }
     }

@@ -24,7 +24,7 @@ final class TrialNotes {
   Instant pausedAt;
   /** etcd's floor in a partition: the cut until the majority saw the leader's key gone. */
   Double floorMs;
-  /** The outage at the node's own service (port 6443) instead of the agent's port, when the scenario measures it. */
+  /** The outage at the node's own service (port 9443) instead of the agent's port, when the scenario measures it. */
   Double serviceOutageMs;
   /** Whether the simulator held requests in this trial (their send time comes from its hold log). */
   boolean heldRequests;

@@ -28,7 +28,7 @@ final class ChaosSection {
       b.append("Every trial is also held to the common rules: only the current leader assigns (fencing), the IP is never ")
           .append("unassigned, after settling one node has the address and Hetzner routes the IP to it. Recovery and ")
           .append("outage as above; `leader-crash-restart`'s outage is measured at each node's own service on the ")
-          .append("floating IP (port 6443, the apiserver's stand-in), since the agent's own port is dark while its JVM ")
+          .append("floating IP (port 9443, a plain HTTP stand-in for the node's services), since the agent's own port is dark while its JVM ")
           .append("restarts whatever the agent does. Hetzner requests: API requests (metadata excluded) during the ")
           .append("fault window, where the scenario counts them.\n\n");
       b.append("| scenario | rules | n | recovery p50 / max | client outage p50 / max | Hetzner requests max | ")

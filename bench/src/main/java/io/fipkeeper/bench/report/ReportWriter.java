@@ -132,6 +132,7 @@ public final class ReportWriter implements Callable<Integer> {
     }
     b.append(ChaosSection.partition(all));
     b.append(ChaosSection.scenarios(files));
+    b.append(KubectlSection.render(files));
     if (chartLink != null) {
       b.append("![failover time distributions](").append(chartLink).append(")\n\n");
       b.append("Each dot is one trial. Boxes span the 25th–75th percentile with the median as a line; whiskers ")

@@ -41,13 +41,20 @@ class ScenarioTest {
       assertThat(b.of(none)).as(none.id()).isNull();
     }
     assertThat(b.all()).hasSize(Scenario.values().length).containsEntry("etcd-member-kill", null);
+    assertThat(b.of(Scenario.REPLACE_LEADER_HARD)).isEqualTo(5500 + 2000 + 1000);
+    assertThat(b.of(Scenario.REPLACE_LEADER)).as("crash + a lease re-granted by a new etcd leader").isEqualTo(5500 + 2000 + 1000);
+    assertThat(b.of(Scenario.ROLLING_REPLACE)).isEqualTo(2500);
+    assertThat(b.of(Scenario.REPLACE_STANDBY)).isNull();
+    assertThat(b.kubectlOutage(Scenario.REPLACE_STANDBY)).as("no failed kubectl call at all").isZero();
+    assertThat(b.kubectlOutage(Scenario.REPLACE_LEADER_HARD)).isEqualTo(8500 + 1200);
   }
 
   @Test
   void shortSuiteIsTheCiSubsetWithTheAwaitingScenariosGatedInOnePlace() {
     assertThat(Scenario.SHORT).extracting(Scenario::id)
-        .containsExactly("leader-sigkill", "leader-sigterm", "apiserver-fail", "etcd-quorum-loss", "action-error",
-            "address-removed", "leader-crash-restart", "winner-cannot-reach-hetzner", "etcd-leader-kill");
+        .containsExactly("leader-sigkill", "leader-sigterm", "apiserver-fail", "replace-leader", "address-removed",
+            "winner-cannot-reach-hetzner", "leader-crash-restart", "etcd-leader-kill", "etcd-quorum-loss",
+            "action-error");
     assertThat(Scenario.SHORT).containsAll(Scenario.AWAITING_AGENT_FIX);
     assertThat(Scenario.shortSuite(true)).isEqualTo(Scenario.SHORT);
     assertThat(Scenario.shortSuite(false)).doesNotContainAnyElementsOf(Scenario.AWAITING_AGENT_FIX)
