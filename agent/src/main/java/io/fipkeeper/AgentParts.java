@@ -82,11 +82,13 @@ final class AgentParts implements AutoCloseable {
         binder = new DualStackBinder(binder, InetAddress.getByName(address), InetAddress.getByName(address6));
       }
       LeaderSettings settings = leaderSettings(config, serverId);
-      EventInbox inbox = new EventInbox(Ticker.system());
+      Ticker ticker = Ticker.system();
+      EventInbox inbox = new EventInbox(ticker);
       EtcdReachability reachability = new EtcdReachability(inbox, metrics);
-      // the election is built last: nothing after it can fail, so there is no connection to clean up on failure
+      // the election is built last: nothing after it can fail, so there is no connection to clean up on failure;
+      // its keep-alive send times are readings of the ticker the loop decides on
       EtcdElection election = new EtcdElection(etcdSettings(config.etcd()), config.etcd().prefix(), address,
-          ElectionIdentity.of(config.node(), serverId), config.etcd().leaseTtl(), reachability);
+          ElectionIdentity.of(config.node(), serverId), config.etcd().leaseTtl(), ticker, reachability);
       return new AgentParts(serverId, takeover, binder, inbox, election, metrics, reachability, settings, version);
     } catch (UnknownHostException | RuntimeException e) {
       throw new AgentStartException("start-up failed: " + oneLine(e), e);

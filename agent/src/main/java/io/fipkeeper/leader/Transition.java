@@ -55,10 +55,11 @@ final class Transition {
 
   // ---- election
 
+  /** Issues the next campaign; it must be answered by the campaign-answer deadline or it is asked again. */
   void campaign() {
     b.state = State.CAMPAIGNING;
-    b.candidacy = b.candidacy.issued(now);
-    emit(new Action.Campaign());
+    b.candidacy = b.candidacy.issued(now, now + settings.campaignAnswerTimeout().toNanos());
+    emit(new Action.Campaign(b.candidacy.attempt()));
   }
 
   /** Campaigns when allowed and due; a node whose token was rejected first checks it with one read instead. */
@@ -222,7 +223,7 @@ final class Transition {
   }
 
   void verify() {
-    b.routing = b.routing.verifyIssued();
+    b.routing = b.routing.verifyIssued(now);
     emit(new Action.VerifyAssignment());
   }
 
