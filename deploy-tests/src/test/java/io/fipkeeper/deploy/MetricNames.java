@@ -24,7 +24,8 @@ final class MetricNames {
       "fipkeeper_build_info",
       "fipkeeper_hcloud_credentials_rejected",
       "fipkeeper_takeovers_given_up_total",
-      "fipkeeper_repairs_total");
+      "fipkeeper_repairs_total",
+      "fipkeeper_recovery_verifies_deferred_total");
 
   /** Series a histogram exposes besides its base name. */
   private static final Set<String> HISTOGRAMS = Set.of("fipkeeper_failover_duration_seconds");
