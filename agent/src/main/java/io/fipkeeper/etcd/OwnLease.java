@@ -73,11 +73,18 @@ final class OwnLease implements AutoCloseable {
     return d.compareTo(MIN_DEADLINE) < 0 ? MIN_DEADLINE : d;
   }
 
-  /** Grants a fresh lease and keeps it alive; bounded by the grant timeout. */
+  /**
+   * Grants a fresh lease and keeps it alive; bounded by the grant timeout. The grant counts as the lease's first
+   * renewal: it is reported as a {@code KeepAliveOk} sent when the grant request was, so the loop knows the lease's
+   * earliest expiry even if every keep-alive after it fails.
+   */
   long grant() throws ExecutionException, TimeoutException {
+    long sent = ticker.read();
     var granted = BoundedCall.await(client.getLeaseClient().grant(ttl.toSeconds(), grantTimeout.toMillis(),
         TimeUnit.MILLISECONDS), grantTimeout.plusSeconds(1));
     long id = granted.getID();
+    // reported before the keeper starts, so that it precedes every keep-alive event of this lease
+    events.accept(new ElectionEvent.KeepAliveOk(id, granted.getTTL(), sent));
     if (!keepAlive(id)) {
       throw new IllegalStateException(isClosed() ? "election closed" : "lease " + Long.toHexString(id)
           + " granted while another is in use");

@@ -30,6 +30,16 @@ public record Candidacy(int campaignFailures, long campaignAtNanos, long campaig
     return new Candidacy(campaignFailures, campaignAtNanos, now, abandonedTerms, attempt + 1, answerByNanos);
   }
 
+  /**
+   * The campaign waiting for an answer is asked for again, as number {@code attempt + 1}. {@link
+   * #campaignIssuedNanos} stays: the backend keeps the lease it granted for the first one, and that grant cannot be
+   * later than the first campaign, only earlier than this one.
+   */
+  Candidacy askedAgain(long answerByNanos) {
+    return new Candidacy(campaignFailures, campaignAtNanos, campaignIssuedNanos, abandonedTerms, attempt + 1,
+        answerByNanos);
+  }
+
   /** The current campaign is queued behind the leader: re-check it at {@code nextCheckNanos}. */
   Candidacy queued(long nextCheckNanos) {
     return new Candidacy(campaignFailures, campaignAtNanos, campaignIssuedNanos, abandonedTerms, attempt,

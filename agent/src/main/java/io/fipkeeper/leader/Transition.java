@@ -57,8 +57,9 @@ final class Transition {
 
   /** Issues the next campaign; it must be answered by the campaign-answer deadline or it is asked again. */
   void campaign() {
+    long answerBy = now + settings.campaignAnswerTimeout().toNanos();
+    b.candidacy = c.state() == State.CAMPAIGNING ? b.candidacy.askedAgain(answerBy) : b.candidacy.issued(now, answerBy);
     b.state = State.CAMPAIGNING;
-    b.candidacy = b.candidacy.issued(now, now + settings.campaignAnswerTimeout().toNanos());
     emit(new Action.Campaign(b.candidacy.attempt()));
   }
 

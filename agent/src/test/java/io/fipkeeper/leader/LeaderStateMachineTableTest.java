@@ -397,6 +397,21 @@ class LeaderStateMachineTableTest {
         .as("a holder record of another node for an unknown term: Hetzner decides").isEmpty();
   }
 
+  /**
+   * The campaign watchdog asks again with the lease the first campaign got: a win for a lease never confirmed is
+   * judged from when that first campaign was issued (its grant cannot be earlier), not from when it was asked again.
+   */
+  @Test
+  void aWinForAnUnconfirmedLeaseAfterTheWatchdogAskedAgainCountsFromTheFirstCampaign() {
+    Context askedAgain = F.apply(F.standby(), T0, new Event.Tick()); // campaign 1 at T0, no keep-alive confirmed
+    askedAgain = F.apply(askedAgain, at(6_000), new Event.Tick()); // campaign 2, the same lease
+    assertThat(askedAgain.candidacy().attempt()).isEqualTo(2);
+    assertThat(askedAgain.candidacy().campaignIssuedNanos()).isEqualTo(T0);
+    var won = F.machine.next(askedAgain, new Event.ElectionWon(TERM), at(6_100));
+    assertThat(won.state()).as("the lease may be 6.1 s old: not fresh enough to act on").isEqualTo(State.SUSPENDED);
+    assertThat(won.actions()).noneMatch(Assign.class::isInstance);
+  }
+
   @Test
   void anOlderTermWinningWhileLeadingIsRejected() {
     Term older = new Term(SELF, "/fipkeeper/203.0.113.10/election/789", 7, LEASE);
