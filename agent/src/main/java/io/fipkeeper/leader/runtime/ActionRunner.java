@@ -99,7 +99,8 @@ final class ActionRunner {
       log.warn("gave up the term reason={} fip={} node={} error={}", g.reason().name().toLowerCase(),
           takeover.address(), settings.node(), g.detail());
     } else if (action instanceof Action.ReportVerifyDeferred d) {
-      log.info("verify after recovery deferred fip={} node={} in={}", takeover.address(), settings.node(), d.in());
+      log.info("verify after recovery deferred fip={} node={} in={}ms", takeover.address(), settings.node(),
+          d.in().toMillis());
     } else if (action instanceof Action.ReportRepair r) {
       log.warn("repairing action={} fip={} node={} error={}", r.repair().name().toLowerCase(), takeover.address(),
           settings.node(), r.detail());
