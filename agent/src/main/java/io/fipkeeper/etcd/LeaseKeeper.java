@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one etcd lease alive with single keep-alive requests timed on the injected {@link Ticker}. It replaces
- * jetcd's keep-alive stream, whose renewals run on wall-clock timers (about every second whatever the TTL) and whose
+ * jetcd's keep-alive stream, whose renewals run on wall-clock timers (about once a second with a 2 s TTL) and whose
  * client-side deadline declares a healthy lease lost, and revokes it, when the wall clock steps forward.
  *
  * <p>The rule: the next request goes out one {@code interval} after the last one was sent when that one was answered,

@@ -39,7 +39,7 @@ public sealed interface Event {
   /** etcd confirmed a keep-alive for {@code leaseId} that was sent no earlier than {@code sentNanos}. */
   record KeepAliveOk(long leaseId, long ttlSeconds, long sentNanos) implements Event {}
 
-  /** The keep-alive stream failed; usually transient. Deadlines, not this event, decide suspension. */
+  /** A keep-alive failed or was not answered in time; usually transient. Deadlines, not this event, suspend. */
   record KeepAliveError(long leaseId, String reason) implements Event {}
 
   /** The lease is gone for sure. */
