@@ -9,7 +9,7 @@ help:
 	@echo "make test    run every test (unit, real etcd, network namespaces, Helm chart, short chaos suite)"
 	@echo "make demo    local demo: etcd + Hetzner simulator + three agents, a leader crash and a graceful handover"
 	@echo "make bench   full failover benchmark and chaos suite vs keepalived; writes docs/benchmarks.md"
-	@echo "make image   build the container image (needs a Docker engine)"
+	@echo "make image   build the container image as an OCI archive, no Docker needed (target/image/; needs root)"
 
 deps:
 	@bash scripts/install-deps.sh
@@ -28,8 +28,8 @@ bench: deps build
 
 bench-failover: bench
 
-image:
-	docker build -t fipkeeper:dev .
+image: deps build
+	@bash scripts/build-image.sh
 
 clean:
 	$(MVN) -q clean

@@ -3,6 +3,7 @@
 # build has it), then docs/benchmarks.md and docs/benchmarks/failover.png from bench/target/results/*.json.
 # Needs root (network namespaces) and /usr/bin/etcd (make deps). Takes about 20 minutes plus the chaos suite.
 # Environment: TRIALS (default 20), STEADY_SECONDS (default 300), ACTION_MS (default 0,1000),
+# REPLACE_TRIALS (node replacement scenarios, default 10; rolling-replace runs at most 3),
 # SKIP_CHAOS=1 to run only the failover benchmark.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +40,11 @@ started=$(date +%s)
 if [ "${SKIP_CHAOS:-0}" = 1 ]; then
   echo "bench.sh: chaos suite skipped (SKIP_CHAOS=1)"
 elif "${bench[@]}" --help | grep -qE '^ +chaos( |$)'; then
-  "${bench[@]}" chaos --out "$results/chaos.json" || status=$?
+  replacements=replace-leader,replace-standby,rolling-replace,replace-leader-hard
+  "${bench[@]}" chaos --skip-scenarios "$replacements" --out "$results/chaos.json" || status=$?
+  # the operator's scenario (servers deleted and recreated, kubectl watching): more trials, fipkeeper only
+  "${bench[@]}" chaos --scenarios "$replacements" --trials "${REPLACE_TRIALS:-10}" --tools fipkeeper \
+    --steady-seconds 5 --out "$results/chaos-replace.json" || status=$?
 else
   echo "bench.sh: this build has no chaos subcommand; chaos suite skipped"
 fi

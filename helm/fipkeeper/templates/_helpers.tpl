@@ -86,6 +86,9 @@ one plain message per rule.
 {{- if not (or .Values.hcloud.token .Values.hcloud.existingSecret) -}}
 {{- fail "hcloud: set hcloud.token or hcloud.existingSecret (a Secret with the Hetzner API token)" -}}
 {{- end -}}
+{{- if not (has (.Values.mode | default "active") (list "active" "observe")) -}}
+{{- fail (printf "mode: must be active or observe, got %q" (toString .Values.mode)) -}}
+{{- end -}}
 {{- if and .Values.monitoring.serviceMonitor.enabled .Values.monitoring.podMonitor.enabled -}}
 {{- fail "monitoring: enable serviceMonitor or podMonitor, not both (every agent would be scraped twice)" -}}
 {{- end -}}
@@ -95,6 +98,7 @@ one plain message per rule.
 {{- define "fipkeeper.config" -}}
 {{- $v := .Values -}}
 {{- $cfg := dict -}}
+{{- $_ := set $cfg "mode" ($v.mode | default "active") -}}
 {{- $_ := set $cfg "floatingIp" (pick ($v.floatingIp | default dict) "id" "name" "selector") -}}
 {{- if $v.floatingIpV6 -}}
 {{- $_ := set $cfg "floatingIpV6" (pick $v.floatingIpV6 "id" "name" "selector") -}}

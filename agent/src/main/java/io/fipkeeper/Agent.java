@@ -5,6 +5,7 @@ import io.fipkeeper.etcd.ClusterStatus;
 import io.fipkeeper.etcd.ClusterStatusReader;
 import io.fipkeeper.health.ApiserverProbe;
 import io.fipkeeper.http.HealthChecks;
+import io.fipkeeper.http.ModeStatus;
 import io.fipkeeper.http.StatusServer;
 import io.fipkeeper.leader.AgentSnapshot;
 import io.fipkeeper.leader.Event;
@@ -14,6 +15,7 @@ import io.fipkeeper.leader.runtime.EventInbox;
 import io.fipkeeper.leader.runtime.LeaderLoop;
 import io.fipkeeper.leader.runtime.LoopThreads;
 import io.fipkeeper.metrics.AgentMetrics;
+import io.fipkeeper.observe.ObserveReport;
 import io.fipkeeper.time.Ticker;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -23,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -50,9 +53,12 @@ public final class Agent implements AutoCloseable {
   private final ScheduledExecutorService probeScheduler;
   private final StatusServer http;
   private final InetSocketAddress httpAddress;
+  /** The snapshot as {@code /status} shows it (observe mode: real Hetzner and kernel reads). */
+  private final Supplier<AgentSnapshot> shown;
 
   private Agent(AgentConfig config, AgentParts parts, LeaderLoop loop, ApiserverProbe probe,
-      ScheduledExecutorService probeScheduler, StatusServer http, InetSocketAddress httpAddress) {
+      ScheduledExecutorService probeScheduler, StatusServer http, InetSocketAddress httpAddress,
+      Supplier<AgentSnapshot> shown) {
     this.config = config;
     this.parts = parts;
     this.loop = loop;
@@ -60,6 +66,7 @@ public final class Agent implements AutoCloseable {
     this.probeScheduler = probeScheduler;
     this.http = http;
     this.httpAddress = httpAddress;
+    this.shown = shown;
   }
 
   /** Runs the agent until SIGTERM/SIGINT; returns the process exit code (0 ok, 1 runtime failure). */
@@ -100,8 +107,12 @@ public final class Agent implements AutoCloseable {
       return 1;
     }
     try (ClusterStatusReader reader = new ClusterStatusReader(AgentParts.etcdSettings(config.etcd()),
-        config.etcd().prefix(), address)) {
+        config.electionPrefix(), address)) {
       ClusterStatus status = reader.read(Duration.ofSeconds(5));
+      if (config.mode() == AgentConfig.Mode.OBSERVE && !json) {
+        System.out.println("observe mode (" + config.electionPrefix() + "): would-be states; fipkeeper assigns and "
+            + "binds nothing");
+      }
       System.out.println(json ? ClusterStatusReader.toJson(status) : ClusterStatusReader.render(status));
       return 0;
     } catch (ElectionException | RuntimeException e) {
@@ -121,16 +132,22 @@ public final class Agent implements AutoCloseable {
     ScheduledExecutorService scheduler = null;
     try {
       EventInbox inbox = parts.inbox();
+      Optional<ObserveReport> observe = parts.observeReport();
       loop = new LeaderLoop(parts.leaderSettings(), inbox, parts.election(), parts.takeover(), parts.binder(),
-          parts.observer(), Ticker.system(), InstantSource.system(), LoopThreads.daemon(config.node()));
+          parts.observer(), Ticker.system(), InstantSource.system(), LoopThreads.daemon(config.node()),
+          observe.isPresent());
       LeaderLoop theLoop = loop;
+      Supplier<AgentSnapshot> shown = observe.<Supplier<AgentSnapshot>>map(r -> () -> r.present(theLoop.snapshot()))
+          .orElse(theLoop::snapshot);
+      Supplier<ModeStatus> mode = observe.<Supplier<ModeStatus>>map(r -> () -> ModeStatus.observe(r.lastWouldAction()))
+          .orElse(() -> ModeStatus.ACTIVE);
       HealthChecks liveness = new HealthChecks()
           .add("leader-loop", theLoop::alive);
       HealthChecks readiness = new HealthChecks()
           .add("leader-loop", theLoop::alive)
           .addProblem("etcd", parts.etcdReachability()::problem);
-      http = new StatusServer(config.http().socketAddress(), theLoop::snapshot, liveness, readiness,
-          parts.metrics(), parts.version());
+      http = new StatusServer(config.http().socketAddress(), shown, liveness, readiness,
+          parts.metrics(), parts.version(), mode);
       InetSocketAddress bound = http.start();
       loop.start();
       scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -143,9 +160,14 @@ public final class Agent implements AutoCloseable {
         inbox.post(new Event.ApiserverHealth(ok));
       });
       probe.start();
-      log.info("agent started node={} server={} fip={} interface={} http={}", config.node(), parts.serverId(),
-          parts.takeover().address(), parts.binder().interfaceName(), bound);
-      return new Agent(config, parts, loop, probe, scheduler, http, bound);
+      log.info("agent started node={} server={} fip={} interface={} http={} mode={}", config.node(),
+          parts.serverId(), parts.takeover().address(), parts.binder().interfaceName(), bound,
+          config.mode().name().toLowerCase(java.util.Locale.ROOT));
+      if (observe.isPresent()) {
+        log.warn("observe mode: this agent elects and reports but never assigns the floating IP nor adds or removes "
+            + "an address fip={} node={} prefix={}", parts.takeover().address(), config.node(), config.electionPrefix());
+      }
+      return new Agent(config, parts, loop, probe, scheduler, http, bound, shown);
     } catch (BindException e) {
       closeQuietly(loop, http, scheduler, parts);
       throw new AgentStartException(e.getMessage(), e);
@@ -155,8 +177,9 @@ public final class Agent implements AutoCloseable {
     }
   }
 
+  /** The snapshot {@code /status} shows; in observe mode the state is the would-be one, Hetzner and kernel real. */
   public AgentSnapshot snapshot() {
-    return loop.snapshot();
+    return shown.get();
   }
 
   public InetSocketAddress httpAddress() {

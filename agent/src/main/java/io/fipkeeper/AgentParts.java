@@ -17,6 +17,7 @@ import io.fipkeeper.hcloud.RateLimit;
 import io.fipkeeper.hcloud.TokenProvider;
 import io.fipkeeper.leader.LeaderSettings;
 import io.fipkeeper.leader.port.AddressBinder;
+import io.fipkeeper.leader.port.ElectionEvent;
 import io.fipkeeper.leader.port.FloatingIpTakeover;
 import io.fipkeeper.leader.port.FloatingIpTakeover.TakeoverException;
 import io.fipkeeper.leader.runtime.EventInbox;
@@ -26,12 +27,17 @@ import io.fipkeeper.net.DualStackBinder;
 import io.fipkeeper.net.InterfaceResolver;
 import io.fipkeeper.net.IpCommandBinder;
 import io.fipkeeper.net.RecordingBinder;
+import io.fipkeeper.observe.ObserveReport;
+import io.fipkeeper.observe.ObservingBinder;
+import io.fipkeeper.observe.ObservingTakeover;
+import io.fipkeeper.observe.ShadowRouting;
 import io.fipkeeper.time.Ticker;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The collaborators of one agent, built from its configuration in dependency order. Every failure becomes an
@@ -48,10 +54,12 @@ final class AgentParts implements AutoCloseable {
   private final EtcdReachability etcdReachability;
   private final LeaderSettings leaderSettings;
   private final String version;
+  /** Present in observe mode only: what the agent would have done and what it really saw. */
+  private final Optional<ObserveReport> observeReport;
 
   private AgentParts(long serverId, FloatingIpTakeover takeover, AddressBinder binder, EventInbox inbox,
       EtcdElection election, AgentMetrics metrics, EtcdReachability etcdReachability, LeaderSettings leaderSettings,
-      String version) {
+      String version, Optional<ObserveReport> observeReport) {
     this.serverId = serverId;
     this.takeover = takeover;
     this.binder = binder;
@@ -61,6 +69,7 @@ final class AgentParts implements AutoCloseable {
     this.etcdReachability = etcdReachability;
     this.leaderSettings = leaderSettings;
     this.version = version;
+    this.observeReport = observeReport;
   }
 
   static AgentParts assemble(AgentConfig config, Optional<AddressBinder> binderOverride) throws AgentStartException {
@@ -85,11 +94,24 @@ final class AgentParts implements AutoCloseable {
       Ticker ticker = Ticker.system();
       EventInbox inbox = new EventInbox(ticker);
       EtcdReachability reachability = new EtcdReachability(inbox, metrics);
+      Consumer<ElectionEvent> listener = reachability;
+      Optional<ObserveReport> report = Optional.empty();
+      metrics.setObserveMode(config.mode() == AgentConfig.Mode.OBSERVE);
+      if (config.mode() == AgentConfig.Mode.OBSERVE) {
+        // the state machine runs unchanged against would-be ports: nothing below ever assigns or changes an address
+        ObserveReport r = new ObserveReport(address, metrics::recordWouldAction);
+        ShadowRouting shadow = new ShadowRouting();
+        takeover = new ObservingTakeover(takeover, serverId, shadow, r);
+        binder = new ObservingBinder(binder, r);
+        listener = shadow.tap(reachability);
+        report = Optional.of(r);
+      }
       // the election is built last: nothing after it can fail, so there is no connection to clean up on failure;
       // its keep-alive send times are readings of the ticker the loop decides on
-      EtcdElection election = new EtcdElection(etcdSettings(config.etcd()), config.etcd().prefix(), address,
-          ElectionIdentity.of(config.node(), serverId), config.etcd().leaseTtl(), ticker, reachability);
-      return new AgentParts(serverId, takeover, binder, inbox, election, metrics, reachability, settings, version);
+      EtcdElection election = new EtcdElection(etcdSettings(config.etcd()), config.electionPrefix(), address,
+          ElectionIdentity.of(config.node(), serverId), config.etcd().leaseTtl(), ticker, listener);
+      return new AgentParts(serverId, takeover, binder, inbox, election, metrics, reachability, settings, version,
+          report);
     } catch (UnknownHostException | RuntimeException e) {
       throw new AgentStartException("start-up failed: " + oneLine(e), e);
     }
@@ -184,7 +206,12 @@ final class AgentParts implements AutoCloseable {
   }
 
   MetricsObserver observer() {
-    return new MetricsObserver(metrics, serverId);
+    return new MetricsObserver(metrics, serverId, observeReport.isPresent());
+  }
+
+  /** Observe mode's report; empty in active mode. */
+  Optional<ObserveReport> observeReport() {
+    return observeReport;
   }
 
   String version() {

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param handoverTimeout positive bound on keeping the address bound after resigning on purpose (shutdown, unhealthy
  *     apiserver) while waiting for the next holder
  * @param takeoverTimeout bound on one takeover; longer than {@code hcloud.requestTimeout}
+ * @param mode {@link Mode#ACTIVE}, or {@link Mode#OBSERVE}: elect and report, never assign or change an address
  */
 public record AgentConfig(
     String node,
@@ -30,10 +31,13 @@ public record AgentConfig(
     Duration handoverTimeout,
     Duration takeoverTimeout,
     HttpSettings http,
-    LogSettings log) {
+    LogSettings log,
+    Mode mode) {
 
   /** The {@link #interfaceName()} value meaning "the interface of the default route". */
   public static final String AUTO_INTERFACE = "auto";
+  /** Appended to {@code etcd.prefix} in observe mode: observers never share a key with an active deployment. */
+  public static final String OBSERVE_PREFIX_SUFFIX = "/observe";
 
   public AgentConfig {
     Objects.requireNonNull(node, "node");
@@ -48,6 +52,28 @@ public record AgentConfig(
     Objects.requireNonNull(takeoverTimeout, "takeoverTimeout");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(log, "log");
+    Objects.requireNonNull(mode, "mode");
+  }
+
+  /**
+   * The etcd key prefix of this agent's election: {@code etcd.prefix}, or {@code etcd.prefix + "/observe"} in observe
+   * mode. Observers therefore campaign, publish and adopt leases only among themselves: an active agent (or Talos)
+   * never sees their keys, and switching from observe to active starts from a clean election.
+   */
+  public String electionPrefix() {
+    return mode == Mode.OBSERVE ? etcd.prefix() + OBSERVE_PREFIX_SUFFIX : etcd.prefix();
+  }
+
+  /** What the agent does with what its election decides. */
+  public enum Mode {
+    /** The leader assigns the floating IP to its server and binds the address: the normal mode. */
+    ACTIVE,
+    /**
+     * The agent runs the election and reads Hetzner and the kernel as in {@link #ACTIVE}, but never assigns the
+     * floating IP or adds or removes an address: it reports what it would do ({@code /status}, metrics, log), so it
+     * can run for days beside another controller (Talos' VIP, keepalived) before it takes over.
+     */
+    OBSERVE
   }
 
   /** Which {@code AddressBinder} the agent uses. */

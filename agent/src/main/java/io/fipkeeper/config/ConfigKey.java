@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
  */
 enum ConfigKey {
   NODE("node", "--node", "FIPKEEPER_NODE", "NODE_NAME"),
+  MODE("mode", "--mode", "FIPKEEPER_MODE"),
   FIP_ID("floatingIp.id", "--floating-ip-id", "FIPKEEPER_FLOATING_IP_ID"),
   FIP_NAME("floatingIp.name", "--floating-ip-name", "FIPKEEPER_FLOATING_IP_NAME"),
   FIP_SELECTOR("floatingIp.selector", "--floating-ip-selector", "FIPKEEPER_FLOATING_IP_SELECTOR"),

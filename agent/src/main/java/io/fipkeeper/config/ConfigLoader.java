@@ -83,6 +83,7 @@ public final class ConfigLoader {
 
   private LoadedConfig build() throws ConfigException {
     String node = node();
+    AgentConfig.Mode mode = in.choice(ConfigKey.MODE, AgentConfig.Mode.class, AgentConfig.Mode.ACTIVE);
     Optional<FloatingIpRef> fip = floatingIp(ConfigKey.FIP_ID, ConfigKey.FIP_NAME, ConfigKey.FIP_SELECTOR);
     if (fip.isEmpty() && sources.group(ConfigKey.FIP_ID, ConfigKey.FIP_NAME, ConfigKey.FIP_SELECTOR).isEmpty()) {
       in.problem("floatingIp: not set (set one of floatingIp.id, floatingIp.name or floatingIp.selector, or "
@@ -107,7 +108,7 @@ public final class ConfigLoader {
       throw new ConfigException(problems);
     }
     AgentConfig config = new AgentConfig(node, fip.orElseThrow(), fip6, hcloud, etcd, iface, binder, probe,
-        handover, takeover, http, log);
+        handover, takeover, http, log, mode);
     return new LoadedConfig(config, in.origins());
   }
 

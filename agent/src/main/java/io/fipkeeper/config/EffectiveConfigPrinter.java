@@ -38,6 +38,7 @@ public final class EffectiveConfigPrinter {
   private String print(AgentConfig c) {
     out.append("# effective fipkeeper configuration; the token is never shown\n");
     line(0, "node", c.node(), "node");
+    line(0, "mode", c.mode().name().toLowerCase(Locale.ROOT), "mode");
     floatingIp("floatingIp", Optional.of(c.floatingIp()));
     floatingIp("floatingIpV6", c.floatingIpV6());
 

@@ -40,9 +40,16 @@ final class Routes {
   private final HealthChecks readiness;
   private final AgentMetrics metrics;
   private final String version;
+  private final Supplier<ModeStatus> mode;
 
   Routes(Supplier<AgentSnapshot> snapshot, HealthChecks liveness, HealthChecks readiness, AgentMetrics metrics,
       String version) {
+    this(snapshot, liveness, readiness, metrics, version, () -> ModeStatus.ACTIVE);
+  }
+
+  Routes(Supplier<AgentSnapshot> snapshot, HealthChecks liveness, HealthChecks readiness, AgentMetrics metrics,
+      String version, Supplier<ModeStatus> mode) {
+    this.mode = Objects.requireNonNull(mode, "mode");
     this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
     this.liveness = Objects.requireNonNull(liveness, "liveness");
     this.readiness = Objects.requireNonNull(readiness, "readiness");
@@ -91,7 +98,7 @@ final class Routes {
     if (current == null) {
       return Reply.text(503, "status not available yet\n");
     }
-    byte[] body = (StatusJson.of(current, version).toJson() + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] body = (StatusJson.of(current, version, mode.get()).toJson() + "\n").getBytes(StandardCharsets.UTF_8);
     return new Reply(200, JSON, body, Map.of());
   }
 

@@ -53,10 +53,21 @@ public final class StatusServer implements AutoCloseable {
     this(listen, snapshot, liveness, readiness, metrics, version, DEFAULT_IDLE_TIMEOUT);
   }
 
+  /** {@code mode}: the agent's mode for {@code /status} (see {@link ModeStatus}), asked at every request. */
+  public StatusServer(InetSocketAddress listen, Supplier<AgentSnapshot> snapshot, HealthChecks liveness,
+      HealthChecks readiness, AgentMetrics metrics, String version, Supplier<ModeStatus> mode) {
+    this(listen, snapshot, liveness, readiness, metrics, version, DEFAULT_IDLE_TIMEOUT, mode);
+  }
+
   StatusServer(InetSocketAddress listen, Supplier<AgentSnapshot> snapshot, HealthChecks liveness,
       HealthChecks readiness, AgentMetrics metrics, String version, Duration idleTimeout) {
+    this(listen, snapshot, liveness, readiness, metrics, version, idleTimeout, () -> ModeStatus.ACTIVE);
+  }
+
+  private StatusServer(InetSocketAddress listen, Supplier<AgentSnapshot> snapshot, HealthChecks liveness,
+      HealthChecks readiness, AgentMetrics metrics, String version, Duration idleTimeout, Supplier<ModeStatus> mode) {
     this.listen = Objects.requireNonNull(listen, "listen");
-    this.handler = new RequestHandler(new Routes(snapshot, liveness, readiness, metrics, version));
+    this.handler = new RequestHandler(new Routes(snapshot, liveness, readiness, metrics, version, mode));
     this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
   }
 

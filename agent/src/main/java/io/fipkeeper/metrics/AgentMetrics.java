@@ -3,6 +3,7 @@ package io.fipkeeper.metrics;
 import io.fipkeeper.leader.Action;
 import io.fipkeeper.leader.State;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -13,8 +14,10 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -70,6 +73,12 @@ public final class AgentMetrics implements AutoCloseable {
   public static final String REPAIRS = "fipkeeper.repairs";
   /** Counter: reads of Hetzner after a SUSPENDED → LEADING recovery deferred to keep them 30 s apart. */
   public static final String RECOVERY_VERIFIES_DEFERRED = "fipkeeper.recovery.verifies.deferred";
+  /** Gauge per mode value ({@code active}, {@code observe}), 1 for the configured mode. */
+  public static final String MODE = "fipkeeper.mode";
+  /** Gauge 0/1, observe mode only: this agent's election would have it hold the floating IP now. */
+  public static final String OBSERVE_WOULD_HOLD = "fipkeeper.observe.would.hold";
+  /** Counter per action, observe mode only: an assign, bind or unbind the agent would have made but did not. */
+  public static final String OBSERVE_WOULD_ACTIONS = "fipkeeper.observe.would.actions";
   /** Gauge 1 with the agent version as a tag. */
   public static final String BUILD_INFO = "fipkeeper.build.info";
   /** Gauge (seconds since the epoch, base unit appended): when the last error happened, 0 if none. */
@@ -77,6 +86,8 @@ public final class AgentMetrics implements AutoCloseable {
 
   /** Exported as {@code process_resident_memory_bytes}, the name the Prometheus client libraries use. */
   public static final String PROCESS_RESIDENT_MEMORY = "process.resident.memory";
+  /** Exported as {@code process_cpu_seconds_total}, the name the Prometheus client libraries use. */
+  public static final String PROCESS_CPU = "process.cpu";
   public static final String TAG_NODE = "node";
   public static final String TAG_FLOATING_IP = "floating_ip";
   public static final String TAG_STATE = "state";
@@ -87,6 +98,18 @@ public final class AgentMetrics implements AutoCloseable {
   public static final String TAG_VERSION = "version";
   public static final String TAG_REASON = "reason";
   public static final String TAG_REPAIR = "repair";
+  public static final String TAG_MODE = "mode";
+  public static final String TAG_ACTION = "action";
+
+  /** What an agent in observe mode would have done but did not (the {@code action} tag of {@link #OBSERVE_WOULD_ACTIONS}). */
+  public enum WouldAction {
+    /** Ask Hetzner to route the floating IP to this server. */
+    ASSIGN,
+    /** Add the address to the interface. */
+    BIND,
+    /** Remove the address from the interface. */
+    UNBIND
+  }
 
   /** Content type of {@link #scrape()}: Prometheus text format 0.0.4. */
   public static final String TEXT_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -113,6 +136,8 @@ public final class AgentMetrics implements AutoCloseable {
   private final AtomicLong rateLimitLimit = new AtomicLong(-1);
   private final AtomicLong rateLimitRemaining = new AtomicLong(-1);
   private final AtomicLong lastErrorEpochMillis = new AtomicLong();
+  private final AtomicBoolean observeMode = new AtomicBoolean();
+  private final AtomicBoolean wouldHold = new AtomicBoolean();
 
   private final Counter leaderTransitions;
   private final Counter keepAliveFailures;
@@ -120,6 +145,7 @@ public final class AgentMetrics implements AutoCloseable {
   private final Timer failoverDuration;
   private final Map<Action.GiveUp, Counter> givenUp = new EnumMap<>(Action.GiveUp.class);
   private final Map<Action.Repair, Counter> repairs = new EnumMap<>(Action.Repair.class);
+  private final Map<WouldAction, Counter> wouldActions = new EnumMap<>(WouldAction.class);
 
   /** Creates its own Prometheus registry. */
   public AgentMetrics(String node, String floatingIp, String version) {
@@ -135,6 +161,11 @@ public final class AgentMetrics implements AutoCloseable {
     this.registry = Objects.requireNonNull(registry, "registry");
     registry.config().commonTags(
         Tags.of(TAG_NODE, nonNull(node, "node"), TAG_FLOATING_IP, nonNull(floatingIp, "floatingIp")));
+    // `promtool check metrics` flags two of Micrometer's binder meters: process_cpu_time_ns_total (a unit abbreviation
+    // in the name) and system_cpu_count (a _count suffix on a gauge). The CPU time is exported as
+    // process_cpu_seconds_total below instead; the CPU count is dropped (node_exporter has it).
+    registry.config().meterFilter(MeterFilter.deny(
+        id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
 
     flag(LEADER, leader, "1 while this agent holds the election lease");
     flag(ASSIGNED_TO_SELF, assignedToSelf, "1 while Hetzner reports the floating IP on this server");
@@ -148,6 +179,14 @@ public final class AgentMetrics implements AutoCloseable {
           .description("1 for the agent's current leader state, 0 for the others")
           .register(registry);
     }
+    for (boolean observe : new boolean[] {false, true}) {
+      Gauge.builder(MODE, observeMode, current -> current.get() == observe ? 1 : 0)
+          .tag(TAG_MODE, observe ? "observe" : "active")
+          .description("1 for the configured mode (observe: elects and reports, never assigns or binds), 0 for the other")
+          .register(registry);
+    }
+    flag(OBSERVE_WOULD_HOLD, wouldHold,
+        "1 while this agent, in observe mode, would hold the floating IP (always 0 in active mode)");
     Gauge.builder(EPOCH, epoch, AtomicLong::get)
         .description("current term revision if leading, else the last seen holder epoch")
         .register(registry);
@@ -187,6 +226,12 @@ public final class AgentMetrics implements AutoCloseable {
           .tag(TAG_REPAIR, repair.name().toLowerCase(Locale.ROOT))
           .register(registry));
     }
+    for (WouldAction action : WouldAction.values()) {
+      wouldActions.put(action, Counter.builder(OBSERVE_WOULD_ACTIONS)
+          .description("assigns, binds and unbinds this agent would have made in active mode (observe mode only)")
+          .tag(TAG_ACTION, action.name().toLowerCase(Locale.ROOT))
+          .register(registry));
+    }
     failoverDuration = Timer.builder(FAILOVER_DURATION)
         .description("time from winning leadership to the floating IP assigned here and bound")
         .serviceLevelObjectives(bucketDurations())
@@ -201,6 +246,12 @@ public final class AgentMetrics implements AutoCloseable {
     new FileDescriptorMetrics().bindTo(registry);
     gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(registry);
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      FunctionCounter.builder(PROCESS_CPU, os, bean -> bean.getProcessCpuTime() / 1e9)
+          .description("CPU time used by this process")
+          .baseUnit("seconds")
+          .register(registry);
+    }
     // Micrometer core has no resident-memory meter; the RSS budget (96 MiB) is what the chart's limits are sized on
     Gauge.builder(PROCESS_RESIDENT_MEMORY, ResidentMemory::bytes)
         .description("resident set size of this process (VmRSS from /proc/self/status; -1 where unavailable)")
@@ -284,6 +335,20 @@ public final class AgentMetrics implements AutoCloseable {
   /** Counts one repair. */
   public void recordRepair(Action.Repair repair) {
     repairs.get(Objects.requireNonNull(repair, "repair")).increment();
+  }
+
+  /** Marks the configured mode: observe ({@code true}) or active. */
+  public void setObserveMode(boolean observe) {
+    observeMode.set(observe);
+  }
+
+  public void setWouldHold(boolean would) {
+    wouldHold.set(would);
+  }
+
+  /** Counts one action an observing agent would have made. */
+  public void recordWouldAction(WouldAction action) {
+    wouldActions.get(Objects.requireNonNull(action, "action")).increment();
   }
 
   public void setApiserverHealthy(boolean healthy) {

@@ -180,6 +180,32 @@ class ConfigLoaderTest {
         .containsExactly("takeoverTimeout: must be at least 1s, got \"500ms\"");
   }
 
+  @Test
+  void modeIsActiveByDefaultAndObserveComesFromFileEnvOrFlagWithItsOwnElectionPrefix() throws Exception {
+    AgentConfig active = load("floatingIp: {id: 7}\netcd: {prefix: /fk/}", Map.of());
+    assertThat(active.mode()).isEqualTo(AgentConfig.Mode.ACTIVE);
+    assertThat(active.electionPrefix()).isEqualTo("/fk");
+
+    AgentConfig observing = load("floatingIp: {id: 7}\nmode: observe\netcd: {prefix: /fk/}", Map.of());
+    assertThat(observing.mode()).isEqualTo(AgentConfig.Mode.OBSERVE);
+    assertThat(observing.electionPrefix()).as("observers never share a key with an active deployment")
+        .isEqualTo("/fk/observe");
+    env.put("FIPKEEPER_MODE", "OBSERVE");
+    assertThat(load("floatingIp: {id: 7}\nmode: active", Map.of()).mode()).isEqualTo(AgentConfig.Mode.OBSERVE);
+    assertThat(load("floatingIp: {id: 7}", Map.of("--mode", "active")).mode()).isEqualTo(AgentConfig.Mode.ACTIVE);
+  }
+
+  @Test
+  void anUnknownModeNamesTheTwoThatExistAndIsReportedWithTheOtherProblems() throws Exception {
+    env.put("FIPKEEPER_MODE", "dry-run");
+    assertThat(problems("floatingIp: {id: 7}\nhandoverTimeout: soon", Map.of())).containsExactly(
+        "FIPKEEPER_MODE: must be one of active, observe, got \"dry-run\"",
+        "handoverTimeout: must be a duration like 500ms, 2s or 1m, got \"soon\"");
+    env.remove("FIPKEEPER_MODE");
+    assertThat(problems("floatingIp: {id: 7}\nmode: {observe: true}", Map.of()))
+        .containsExactly("mode: must be a single value, got a mapping");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"1", "301", "2.5s", "1500ms", "0", "abc", "-5", "6m"})
   void rejectsLeaseTtlsOutsideTwoToThreeHundredWholeSeconds(String ttl) throws Exception {

@@ -32,6 +32,7 @@ class EffectiveConfigPrinterTest {
     Files.writeString(yaml, """
         node: "cp 1".replace(" ", "-")
         """.replace("\"cp 1\".replace(\" \", \"-\")", "cp-1") + """
+        mode: observe
         floatingIp: {selector: "role=api,env=prod"}
         floatingIpV6: {name: "true"}
         hcloud: {tokenFile: %s, serverId: 77, actionPollInterval: 250ms, endpoint: "http://127.0.0.1:8080/v1/"}

@@ -131,6 +131,11 @@ final class AgentCluster implements AutoCloseable {
     return fipId;
   }
 
+  /** The cluster's etcd prefix ({@code etcd.prefix} of every node). */
+  String prefix() {
+    return prefix;
+  }
+
   String token() {
     return options.token();
   }
@@ -248,6 +253,8 @@ final class AgentCluster implements AutoCloseable {
     private volatile AgentConfig config;
     private volatile String etcdEndpoint = etcd.endpoint();
     private volatile String hcloudEndpoint = sim.apiUrl().toString();
+    /** Extra top-level YAML for this node's next start (e.g. {@code mode: observe}). */
+    private volatile String extraYaml = "";
 
     private Node(String name, AddressBinder binder) throws IOException {
       this.name = name;
@@ -269,6 +276,12 @@ final class AgentCluster implements AutoCloseable {
     /** Reach the Hetzner API through {@code proxy} from the next start on, so this node alone can lose it. */
     Node hcloudVia(TcpProxy proxy) {
       hcloudEndpoint = proxy.endpoint() + "/v1";
+      return this;
+    }
+
+    /** Appends {@code yaml} (top-level keys) to this node's configuration from the next start on. */
+    Node withConfig(String yaml) {
+      extraYaml = yaml;
       return this;
     }
 
@@ -353,7 +366,7 @@ final class AgentCluster implements AutoCloseable {
     /** Loads the configuration exactly as {@code fipkeeper run} would (file, then env with the token). */
     AgentConfig loadConfig() throws IOException, ConfigException {
       Map<String, String> env = options.tokenFile() ? Map.of() : Map.of("HCLOUD_TOKEN", options.token());
-      return ConfigLoader.load(Optional.of(writeConfig("")), env, Map.of());
+      return ConfigLoader.load(Optional.of(writeConfig(extraYaml)), env, Map.of());
     }
 
     Node start() throws IOException, ConfigException, AgentStartException {

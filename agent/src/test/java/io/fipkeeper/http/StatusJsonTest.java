@@ -47,9 +47,28 @@ class StatusJsonTest {
 
     StatusJson status = StatusJson.of(failing, "1.0.0");
 
-    assertThat(status).isEqualTo(new StatusJson("cp-1", 7L, "ACQUIRING", "cp-1", "203.0.113.7", 9L, true, 12L,
-        "2026-11-25T16:00:00Z", "assign failed: 423 locked", true, true, "takeover not completed within PT20S",
-        "1.0.0"));
+    assertThat(status).isEqualTo(new StatusJson("cp-1", 7L, "active", "ACQUIRING", null, "cp-1", "203.0.113.7", 9L,
+        true, 12L, "2026-11-25T16:00:00Z", "assign failed: 423 locked", true, true,
+        "takeover not completed within PT20S", null, "1.0.0"));
+  }
+
+  @Test
+  void observeModeShowsTheModeWhetherTheAgentWouldHoldAndWhatItWouldHaveDone() throws Exception {
+    AgentSnapshot leading = new AgentSnapshot("cp-1", 7L, State.LEADING, "cp-1", "203.0.113.7", 9L, true, 12L,
+        null, null, true, false, null);
+    String action = "assign 203.0.113.7 to server 7 (Hetzner routes it to server 9)";
+
+    JsonNode json = new ObjectMapper().readTree(StatusJson.of(leading, "1.0.0", ModeStatus.observe(action)).toJson());
+    JsonNode standby = new ObjectMapper().readTree(StatusJson.of(STANDBY, "1.0.0", ModeStatus.observe(null)).toJson());
+    JsonNode active = new ObjectMapper().readTree(StatusJson.of(leading, "1.0.0").toJson());
+
+    assertThat(json.get("mode").asText()).isEqualTo("observe");
+    assertThat(json.get("wouldHold").asBoolean()).isTrue();
+    assertThat(json.get("lastWouldAction").asText()).isEqualTo(action);
+    assertThat(standby.get("wouldHold").asBoolean(true)).isFalse();
+    assertThat(standby.get("lastWouldAction").isNull()).isTrue();
+    assertThat(active.get("mode").asText()).isEqualTo("active");
+    assertThat(active.get("wouldHold").isNull()).as("meaningless in active mode").isTrue();
   }
 
   @Test

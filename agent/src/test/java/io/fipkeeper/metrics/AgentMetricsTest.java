@@ -57,7 +57,43 @@ class AgentMetricsTest {
     expected.put("fipkeeper_takeovers_given_up_total", "counter");
     expected.put("fipkeeper_repairs_total", "counter");
     expected.put("fipkeeper_recovery_verifies_deferred_total", "counter");
+    expected.put("fipkeeper_mode", "gauge");
+    expected.put("fipkeeper_observe_would_hold", "gauge");
+    expected.put("fipkeeper_observe_would_actions_total", "counter");
     assertThat(fipkeeperTypes).containsExactlyInAnyOrderEntriesOf(expected);
+  }
+
+  @Test
+  void theModeSeriesSayActiveUntilObserveModeIsSetAndEveryWouldActionExistsAtZero() {
+    assertThat(scrape().samples("fipkeeper_mode")).hasSize(2)
+        .anySatisfy(s -> {
+          assertThat(s.labels()).containsEntry("mode", "active");
+          assertThat(s.value()).isEqualTo(1.0);
+        });
+
+    metrics.setObserveMode(true);
+    metrics.setWouldHold(true);
+    metrics.recordWouldAction(AgentMetrics.WouldAction.ASSIGN);
+
+    PrometheusText text = scrape();
+    assertThat(text.samples("fipkeeper_mode")).anySatisfy(s -> {
+      assertThat(s.labels()).containsEntry("mode", "observe");
+      assertThat(s.value()).isEqualTo(1.0);
+    }).anySatisfy(s -> {
+      assertThat(s.labels()).containsEntry("mode", "active");
+      assertThat(s.value()).isZero();
+    });
+    assertThat(text.samples("fipkeeper_observe_would_hold")).singleElement()
+        .satisfies(s -> assertThat(s.value()).isEqualTo(1.0));
+    assertThat(text.samples("fipkeeper_observe_would_actions_total")).hasSize(3)
+        .anySatisfy(s -> {
+          assertThat(s.labels()).containsEntry("action", "assign");
+          assertThat(s.value()).isEqualTo(1.0);
+        })
+        .anySatisfy(s -> {
+          assertThat(s.labels()).containsEntry("action", "unbind");
+          assertThat(s.value()).isZero();
+        });
   }
 
   @Test
@@ -233,6 +269,16 @@ class AgentMetricsTest {
         "process_cpu_usage",
         "process_uptime_seconds",
         "process_start_time_seconds");
+  }
+
+  /** promtool flags an abbreviated unit in a name and a _count suffix on a gauge; the CPU time is in seconds. */
+  @Test
+  void exportsCpuTimeInSecondsUnderThePrometheusClientName() {
+    PrometheusText text = scrape();
+
+    assertThat(text.types()).containsEntry("process_cpu_seconds_total", "counter")
+        .doesNotContainKeys("process_cpu_time_ns_total", "system_cpu_count");
+    assertThat(text.value("process_cpu_seconds_total")).isPositive().isLessThan(3600);
   }
 
   @Test

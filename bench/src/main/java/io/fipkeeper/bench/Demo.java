@@ -12,10 +12,12 @@ import picocli.CommandLine.Option;
 /**
  * The local demo: etcd, the Hetzner simulator and three agents as real processes; the leader is SIGKILLed,
  * then the next leader is SIGTERMed, and both takeover times are measured from the signal until the new
- * leader's /status shows LEADING with the address bound and the simulator has the IP on its server.
+ * leader's /status shows LEADING with the address bound and the simulator has the IP on its server. On the
+ * namespace testbed it ends with the operator's scenario: the holder's server deleted and recreated while the
+ * real kubectl checks the endpoint from outside.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Three agents, a leader crash and a graceful handover, with a live table.")
+    description = "Three agents, a leader crash, a graceful handover and a node replacement, with a live table.")
 final class Demo implements Callable<Integer> {
   private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
   private static final long POLL_NANOS = 50_000_000L;
@@ -91,12 +93,16 @@ final class Demo implements Callable<Integer> {
               ? table.color("\u001b[1;31m", "; it still has " + Network.FLOATING_IP + " bound")
               : "; it released " + Network.FLOATING_IP).orElse(""));
       hold(bed, prober, "after handover");
+      String replaced = namespaces ? replaceLive(bed, prober, third, first, second) : null;
       table.release();
 
       System.out.println();
       System.out.println(table.color("\u001b[1m", "  result"));
       System.out.printf(Locale.ROOT, "  crash failover   (SIGKILL %s → %s leading+bound+assigned): %s%n", first, second, ms(crash));
       System.out.printf(Locale.ROOT, "  graceful handover (SIGTERM %s → %s leading+bound+assigned): %s%n", second, third, ms(graceful));
+      if (replaced != null) {
+        System.out.println("  " + replaced);
+      }
       System.out.printf(Locale.ROOT, "  peak agent RSS: %s%n", peakRssKib.entrySet().stream()
           .map(e -> e.getKey() + " " + e.getValue() / 1024 + " MiB").collect(java.util.stream.Collectors.joining(", ")));
       System.out.printf(Locale.ROOT, "  simulator saw %d mutating calls; logs in %s%n", bed.sim().history().size(), bed.workDir());
@@ -109,6 +115,56 @@ final class Demo implements Callable<Integer> {
     } finally {
       say("done: every process stopped" + (namespaces ? ", namespaces removed" : ""));
     }
+  }
+
+  /**
+   * The operator's own scenario, live: the stopped agents come back, then the holder's server is deleted and
+   * recreated the way ksail replaces a control-plane node (etcd member leaves, server deleted, new server with a
+   * new address and id, new etcd member, fresh agent), while the real kubectl checks the endpoint every 200 ms
+   * through the floating IP with the kubeconfig written at the start. Returns the result line.
+   */
+  private String replaceLive(Testbed bed, Prober prober, String holder, String... stopped) {
+    Prober kubectl;
+    try {
+      kubectl = bed.startKubectlProber(Duration.ofMillis(200));
+    } catch (TestbedException e) {
+      say("skipping the node replacement: " + e.getMessage());
+      return null;
+    }
+    for (String n : stopped) {
+      bed.agent(index(n)).start().waitServing(SETTLE_TIMEOUT);
+    }
+    say("agents of " + String.join(" and ", stopped) + " started again; kubectl " + bed.apiEndpoint().orElseThrow().url()
+        + " from outside every 200 ms (kubeconfig " + bed.kubeconfig().orElseThrow().file() + ")");
+    Await.tryUntil(Duration.ofSeconds(10), () -> kubectl.last().map(Prober.Sample::ok).orElse(false));
+    hold(bed, prober, "steady");
+    int slot = index(holder);
+    long oldServer = bed.sim().serverId(holder);
+    String oldAddress = bed.node(slot).address();
+    say(table.color("\u001b[1;31m", "DELETE server " + holder) + " (etcd member leaves first, as ksail does; Hetzner"
+        + " unassigns the floating IP with the server)");
+    long deleteAt = System.nanoTime();
+    bed.etcd().removeMember(slot);
+    bed.destroy(slot);
+    String next = awaitSettled(bed, prober, "failover after server deletion", s -> !s.equals(holder));
+    Duration failover = Duration.ofNanos(System.nanoTime() - deleteAt);
+    // the whole window, not the first gap: the old node may still answer a probe right after the deletion request
+    Await.tryUntil(Duration.ofSeconds(3), () -> prober.last().map(Prober.Sample::ok).orElse(false));
+    Double probeOutage = io.fipkeeper.bench.chaos.Outage.within(prober.samples(), deleteAt, System.nanoTime());
+    say("failover " + holder + " → " + next + " in " + ms(failover) + "; client outside saw no answer on the floating"
+        + " IP for " + String.format(Locale.ROOT, "%.0f ms", probeOutage == null ? 0.0 : probeOutage));
+    say("creating a new " + holder + " (new server, address, etcd member, agent)");
+    Node fresh = bed.replace(slot, SETTLE_TIMEOUT);
+    say("new " + holder + ": server " + bed.sim().serverId(holder) + " (was " + oldServer + "), address "
+        + fresh.address() + " (was " + oldAddress + "), joined etcd; its agent campaigns as a standby");
+    hold(bed, prober, "after replacement");
+    long end = System.nanoTime();
+    long calls = kubectl.samples().stream().filter(x -> x.nanos() >= deleteAt && x.nanos() <= end).count();
+    long failed = kubectl.samples().stream().filter(x -> x.nanos() >= deleteAt && x.nanos() <= end && !x.ok()).count();
+    Double outage = io.fipkeeper.bench.chaos.Outage.within(kubectl.samples(), deleteAt, end);
+    return String.format(Locale.ROOT, "node replacement (DELETE server %s → %s leading+bound+assigned): %s; kubectl: "
+        + "%d of %d calls failed, %.0f ms without an answer, kubeconfig %s", holder, next, ms(failover), failed, calls,
+        outage == null ? 0.0 : outage, bed.kubeconfig().orElseThrow().unchanged() ? "never edited" : "CHANGED");
   }
 
   /** Polls every 50 ms and redraws every 250 ms until one node is settled as leader and accepted. */

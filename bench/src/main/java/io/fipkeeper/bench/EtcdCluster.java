@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -16,8 +17,13 @@ import java.util.stream.Collectors;
 public final class EtcdCluster implements AutoCloseable {
   public static final Path ETCD = Path.of("/usr/bin/etcd");
   private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+  private static final Duration RECONFIGURE_PATIENCE = Duration.ofSeconds(60);
 
+  public static final Path ETCDCTL = Path.of("/usr/bin/etcdctl");
   private final List<Node> members;
+  /** Per member: --initial-cluster / --initial-cluster-state for its first start (a replaced member joins). */
+  private final String[] initialCluster;
+  private final String[] initialState;
   private final Path workDir;
   private final String token;
   private final HttpJson http = new HttpJson();
@@ -28,10 +34,12 @@ public final class EtcdCluster implements AutoCloseable {
     if (members.isEmpty()) {
       throw new IllegalArgumentException("an etcd cluster needs at least one member");
     }
-    this.members = List.copyOf(members);
+    this.members = new ArrayList<>(members);
     this.workDir = workDir;
     this.token = token;
     this.processes = new ManagedProcess[members.size() + 1];
+    this.initialCluster = new String[members.size() + 1];
+    this.initialState = new String[members.size() + 1];
   }
 
   /** Starts every member (they elect a leader once a majority is up). */
@@ -46,12 +54,13 @@ public final class EtcdCluster implements AutoCloseable {
   }
 
   /** Starts (or restarts) member i with its existing data directory. */
-  public void start(int i) {
+  public synchronized void start(int i) {
     if (processes[i] != null && processes[i].isAlive()) {
       return;
     }
     Node m = member(i);
-    String cluster = members.stream().map(n -> n.name() + "=" + n.etcdPeerUrl()).collect(Collectors.joining(","));
+    String cluster = initialCluster[i] != null ? initialCluster[i]
+        : members.stream().map(n -> n.name() + "=" + n.etcdPeerUrl()).collect(Collectors.joining(","));
     List<String> argv = m.command(List.of(
         ETCD.toString(),
         "--name", m.name(),
@@ -62,7 +71,7 @@ public final class EtcdCluster implements AutoCloseable {
         "--initial-advertise-peer-urls", m.etcdPeerUrl(),
         "--initial-cluster", cluster,
         "--initial-cluster-token", token,
-        "--initial-cluster-state", "new",
+        "--initial-cluster-state", initialState[i] != null ? initialState[i] : "new",
         "--heartbeat-interval", "100",
         "--election-timeout", "1000",
         "--logger", "zap",
@@ -136,6 +145,115 @@ public final class EtcdCluster implements AutoCloseable {
     waitHealthy(timeout);
   }
 
+  /**
+   * What an operator does with {@code talosctl etcd remove-member} for a dead node: {@code etcdctl member remove}
+   * of member i (found by peer URL), asked of the running members. Returns whether it was listed.
+   */
+  public synchronized boolean removeMember(int i) {
+    String peer = member(i).etcdPeerUrl();
+    Optional<String[]> listed = listed(peer);
+    if (listed.isEmpty()) {
+      return false;
+    }
+    // asked of the others: a live member answers its own removal with "server stopped" as it shuts down
+    reconfigure(() -> etcdctlExcept(i, "member", "remove", listed.get()[0]), () -> listed(peer).isEmpty());
+    return true;
+  }
+
+  /**
+   * A new control-plane node joining the existing cluster in member i's slot: once every running member reports
+   * healthy, {@code etcdctl member add} with its peer URL, then its first start with {@code
+   * --initial-cluster-state existing} and the membership as listed then, on an empty data dir. Call {@link
+   * #removeMember(int)} first: adding while a dead member is still listed grows the quorum with a member that cannot
+   * vote yet.
+   */
+  public synchronized void addMember(int i, Node joining) {
+    for (int k = 1; k <= members.size(); k++) {
+      int m = k;
+      if (k != i && isRunning(k)) {
+        Await.until("etcd member " + member(m).name() + " healthy before adding " + joining.name(), RECONFIGURE_PATIENCE,
+            () -> isHealthy(m));
+      }
+    }
+    String peer = joining.etcdPeerUrl();
+    reconfigure(() -> etcdctl("member", "add", joining.name(), "--peer-urls=" + peer), () -> listed(peer).isPresent());
+    // started members by name, the unstarted new one (etcd lists it without a name) by ours
+    String cluster = etcdctl("member", "list").lines().map(l -> l.split(",\\s*")).filter(f -> f.length >= 4)
+        .map(f -> (f[3].equals(peer) ? joining.name() : f[2]) + "=" + f[3]).collect(Collectors.joining(","));
+    if (processes[i] != null) {
+      processes[i].sigkill();
+    }
+    members.set(i - 1, joining);
+    initialCluster[i] = cluster;
+    initialState[i] = "existing";
+    Testbed.deleteTree(workDir.resolve("etcd-data").resolve(joining.name()));
+    processes[i] = null;
+    start(i);
+  }
+
+  /**
+   * A membership change, retried while it fails for a passing reason: etcd refuses to add or remove a voting member
+   * until every other one has been connected for its health interval (5 s, "unhealthy cluster"), e.g. right after
+   * a member joined, and a change proposed while etcd elects a leader times out. A timed-out change may still have
+   * been applied, so {@code done} is asked before each retry. An operator does the same.
+   */
+  private void reconfigure(Runnable change, java.util.function.BooleanSupplier done) {
+    long deadline = System.nanoTime() + RECONFIGURE_PATIENCE.toNanos();
+    while (true) {
+      try {
+        change.run();
+        return;
+      } catch (TestbedException e) {
+        String m = e.getMessage();
+        boolean passing = m.contains("unhealthy cluster") || m.contains("request timed out")
+            || m.contains("deadline exceeded") || m.contains("leader changed") || m.contains("server stopped");
+        if (!passing || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        Await.tryUntil(Duration.ofMillis(500), () -> false);
+        if (done.getAsBoolean()) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Whether member i (by peer URL) is in the cluster's member list. */
+  public synchronized boolean isListed(int i) {
+    return listed(member(i).etcdPeerUrl()).isPresent();
+  }
+
+  /** The member-list fields (id, status, name, peer URLs, ...) of the member with this peer URL. */
+  private Optional<String[]> listed(String peerUrl) {
+    return etcdctl("member", "list").lines().map(l -> l.split(",\\s*"))
+        .filter(f -> f.length >= 4 && f[3].equals(peerUrl)).findFirst();
+  }
+
+  /** Runs etcdctl (v3 API) against every running member; fails with its stderr. */
+  private String etcdctl(String... args) {
+    return etcdctlExcept(0, args);
+  }
+
+  /** Runs etcdctl against every running member but member {@code except} (0: none). */
+  private String etcdctlExcept(int except, String... args) {
+    List<String> live = new ArrayList<>();
+    for (int k = 1; k <= members.size(); k++) {
+      if (k != except && isRunning(k)) {
+        live.add(member(k).etcdClientUrl());
+      }
+    }
+    List<String> argv = new ArrayList<>(List.of(ETCDCTL.toString(), "--endpoints=" + String.join(",", live),
+        "--dial-timeout=5s", "--command-timeout=15s"));
+    argv.addAll(List.of(args));
+    // a member change waits for a raft round; on a loaded 2-core machine an etcd leader can stall for seconds
+    Command.Result r = Command.exec(argv, 25_000);
+    if (r.exitCode() != 0) {
+      throw new TestbedException("etcdctl " + String.join(" ", args) + " failed (exit " + r.exitCode() + "): "
+          + r.stderr().strip());
+    }
+    return r.stdout();
+  }
+
   /** Client URLs of all members, as agents should be configured. */
   public List<String> endpoints() {
     return members.stream().map(Node::etcdClientUrl).toList();
@@ -145,7 +263,7 @@ public final class EtcdCluster implements AutoCloseable {
     return members.size();
   }
 
-  public Node member(int i) {
+  public synchronized Node member(int i) {
     return members.get(i - 1);
   }
 

@@ -32,7 +32,7 @@ public final class FloatingIpRoute implements AutoCloseable {
   public FloatingIpRoute(SimProcess sim, long floatingIpId, Map<Long, String> addressByServer, Consumer<String> router) {
     this.sim = sim;
     this.floatingIpId = floatingIpId;
-    this.addressByServer = Map.copyOf(addressByServer);
+    this.addressByServer = new java.util.concurrent.ConcurrentHashMap<>(addressByServer);
     this.router = router;
     this.thread = new Thread(this::loop, "fip-route");
     this.thread.setDaemon(true);
@@ -41,6 +41,11 @@ public final class FloatingIpRoute implements AutoCloseable {
   public FloatingIpRoute start() {
     thread.start();
     return this;
+  }
+
+  /** A server created after the start (a replaced node): where to route the IP when Hetzner assigns it there. */
+  public void register(long serverId, String nodeAddress) {
+    addressByServer.put(serverId, nodeAddress);
   }
 
   /** The server the route points at now (empty = blackholed). */

@@ -30,6 +30,12 @@ public final class HttpJson {
   }
 
   /** GET that must answer 2xx with JSON. */
+  /** GET with a bearer token (never logged or put in an exception message). */
+  public Response getWithToken(String url, String bearerToken) {
+    return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+        .header("Authorization", "Bearer " + bearerToken).GET().build());
+  }
+
   public JsonNode getJson(String url) {
     Response r = get(url);
     if (r.status() / 100 != 2) {
@@ -65,7 +71,16 @@ public final class HttpJson {
   }
 
   public Response delete(String url) {
-    return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).DELETE().build());
+    return delete(url, null);
+  }
+
+  /** DELETE with an optional bearer token (never logged or put in an exception message). */
+  public Response delete(String url, String bearerToken) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).DELETE();
+    if (bearerToken != null) {
+      b.header("Authorization", "Bearer " + bearerToken);
+    }
+    return send(b.build());
   }
 
   private Response send(HttpRequest request) {

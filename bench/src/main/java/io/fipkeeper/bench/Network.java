@@ -56,6 +56,7 @@ public final class Network implements AutoCloseable {
   /** Removes what a crashed earlier run with the same id left behind. */
   public static void sweep(int run) {
     Netns.deleteAll(prefix(run));
+    removeClientEtc(run);
     Command.exec(List.of("ip", "link", "del", mgmtLink(run)), 5_000);
   }
 
@@ -75,7 +76,9 @@ public final class Network implements AutoCloseable {
       Netns router = Netns.create(p + "rt");
       created.add(router);
       String bridge = "fkbr" + run;
-      router.ip("link", "add", bridge, "type", "bridge");
+      // A fixed MAC: a bridge without one takes its lowest port's, so deleting or adding a node (a replaced server)
+      // would change the gateway's MAC under every other node's ARP cache and cut them off for seconds.
+      router.ip("link", "add", bridge, "address", String.format("02:66:6b:%02x:00:01", run), "type", "bridge");
       router.ip("addr", "add", GATEWAY + "/24", "dev", bridge);
       router.ip("link", "set", bridge, "up");
       router.sysctl("net.ipv4.ip_forward", "1");
@@ -95,15 +98,7 @@ public final class Network implements AutoCloseable {
         Netns node = Netns.create(p + "n" + i);
         created.add(node);
         nodes.add(node);
-        String port = "n" + i;
-        router.ip("link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", node.name());
-        router.ip("link", "set", port, "master", bridge);
-        router.ip("link", "set", port, "up");
-        node.ip("addr", "add", nodeAddress(i) + "/24", "dev", "eth0");
-        node.ip("link", "set", "eth0", "up");
-        node.ip("route", "add", "default", "via", GATEWAY);
-        // the harness address sits inside the node subnet but behind the router, not on the bridge
-        node.ip("route", "add", HARNESS_ADDRESS + "/32", "via", GATEWAY);
+        plug(router, run, node, i, nodeAddress(i));
       }
 
       String mg = mgmtLink(run);
@@ -123,6 +118,82 @@ public final class Network implements AutoCloseable {
       Command.exec(List.of("ip", "link", "del", mgmtLink(run)), 5_000);
       throw e;
     }
+  }
+
+  /** Connects a node namespace to the switch as port {@code n<index>} with {@code address}/24 on its eth0. */
+  private static void plug(Netns router, int run, Netns node, int index, String address) {
+    String port = "n" + index;
+    router.ip("link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", node.name());
+    router.ip("link", "set", port, "master", "fkbr" + run);
+    router.ip("link", "set", port, "up");
+    node.ip("addr", "add", address + "/24", "dev", "eth0");
+    node.ip("link", "set", "eth0", "up");
+    node.ip("route", "add", "default", "via", GATEWAY);
+    // the harness address sits inside the node subnet but behind the router, not on the bridge
+    node.ip("route", "add", HARNESS_ADDRESS + "/32", "via", GATEWAY);
+  }
+
+  /**
+   * A deleted server: node i's namespace goes (with its veth, so the switch port goes too) and so does the host
+   * route to its address. Idempotent.
+   */
+  public synchronized void removeNode(int index, String address) {
+    // The kernel frees a deleted namespace's devices asynchronously, so its switch port could still exist when the
+    // replacement plugs in under the same name; deleting our end of the veth pair removes both ends at once.
+    Command.exec(Command.concat(router.prefix(), "ip", "link", "del", "n" + index), 5_000);
+    nodes.get(index - 1).delete();
+    Command.exec(List.of("ip", "route", "del", address + "/32", "dev", mgmtLink(run)), 5_000);
+  }
+
+  /**
+   * A new server in node i's slot: a fresh namespace {@code fk<r>-n<i>} (the old one must be removed) with
+   * {@code address} on eth0, plugged into the switch, and a /32 host route to it. Returns the namespace.
+   */
+  public synchronized Netns addNode(int index, String address) {
+    String existing = Command.run("ip", "route", "show", address + "/32").strip();
+    if (!existing.isEmpty()) {
+      throw new TestbedException("host already routes " + address + " (" + existing + "): cannot give it to a new node");
+    }
+    Netns node = Netns.create(prefix(run) + "n" + index);
+    try {
+      plug(router, run, node, index, address);
+      Command.run("ip", "route", "add", address + "/32", "via", ROUTER_HOST_LINK_ADDRESS, "dev", mgmtLink(run));
+    } catch (RuntimeException e) {
+      node.delete();
+      throw e;
+    }
+    nodes.set(index - 1, node);
+    return node;
+  }
+
+  /**
+   * Name resolution of the client namespace: {@code ip netns exec} bind-mounts {@code /etc/netns/<ns>/hosts} over
+   * /etc/hosts, so processes started there resolve these names (and only these: the resolv.conf next to it
+   * points at a local address nothing listens on, so no lookup ever leaves the namespace).
+   */
+  public void clientHosts(java.util.Map<String, String> addressByName) {
+    java.nio.file.Path dir = clientEtc(run);
+    StringBuilder hosts = new StringBuilder("127.0.0.1\tlocalhost\n");
+    addressByName.forEach((name, addr) -> hosts.append(addr).append('\t').append(name).append('\n'));
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Files.writeString(dir.resolve("hosts"), hosts.toString());
+      java.nio.file.Files.writeString(dir.resolve("resolv.conf"), "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n");
+    } catch (java.io.IOException e) {
+      throw new TestbedException("cannot write " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static java.nio.file.Path clientEtc(int run) {
+    return java.nio.file.Path.of("/etc/netns", prefix(run) + "cl");
+  }
+
+  private static void removeClientEtc(int run) {
+    java.nio.file.Path dir = clientEtc(run);
+    for (String f : List.of("hosts", "resolv.conf")) {
+      dir.resolve(f).toFile().delete();
+    }
+    dir.toFile().delete();
   }
 
   /** Points the floating IP's host route at a node address, or blackholes it for {@code null}. */
@@ -158,7 +229,7 @@ public final class Network implements AutoCloseable {
     return out;
   }
 
-  public Netns node(int index) {
+  public synchronized Netns node(int index) {
     return nodes.get(index - 1);
   }
 
@@ -180,13 +251,14 @@ public final class Network implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     for (Netns n : nodes) {
       n.delete();
     }
     client.delete();
     router.delete();
     Command.exec(List.of("ip", "link", "del", mgmtLink(run)), 5_000);
+    removeClientEtc(run);
   }
 
   private static String mgmtLink(int run) {

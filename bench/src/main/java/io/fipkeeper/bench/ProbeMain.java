@@ -38,18 +38,7 @@ public final class ProbeMain {
       System.err.println("usage: ProbeMain --target URL [--interval-ms 50] [--timeout-ms 200] [--max-seconds 900]");
       System.exit(2);
     }
-    Thread watchdog = new Thread(() -> {
-      try {
-        while (System.in.read() >= 0) {
-          // the harness never writes; EOF means it is gone
-        }
-      } catch (IOException e) {
-        // same as EOF
-      }
-      System.exit(0);
-    }, "stdin-watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
+    exitWhenStdinCloses();
     long end = System.nanoTime() + maxSeconds * 1_000_000_000L;
     URI uri = URI.create(target);
     while (System.nanoTime() - end < 0) {
@@ -59,6 +48,22 @@ public final class ProbeMain {
       long next = start + intervalMs * 1_000_000L;
       LockSupport.parkNanos(next - System.nanoTime());
     }
+  }
+
+  /** Exits the JVM once stdin closes: the harness never writes, so EOF means it is gone. */
+  static void exitWhenStdinCloses() {
+    Thread watchdog = new Thread(() -> {
+      try {
+        while (System.in.read() >= 0) {
+          // nothing is ever written
+        }
+      } catch (IOException e) {
+        // same as EOF
+      }
+      System.exit(0);
+    }, "stdin-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
   }
 
   private static String probe(URI uri, int timeoutMs) {

@@ -39,6 +39,23 @@ public final class Prober implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts the operator's view: {@link KubectlProbeMain} running the real {@code kubectl get --raw /readyz} with
+   * {@code kubeconfig} every {@code interval} (the sample detail is the call's time, or why it failed).
+   */
+  public static Prober startKubectl(List<String> prefix, java.nio.file.Path kubectl, java.nio.file.Path kubeconfig,
+      Duration interval) {
+    List<String> argv = new ArrayList<>(prefix);
+    argv.addAll(List.of(JavaCommand.java(), "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", JavaCommand.classpath(), KubectlProbeMain.class.getName(), "--kubectl", kubectl.toString(),
+        "--kubeconfig", kubeconfig.toString(), "--interval-ms", Long.toString(interval.toMillis())));
+    try {
+      return new Prober(new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+    } catch (IOException e) {
+      throw new TestbedException("cannot start the kubectl prober: " + e.getMessage(), e);
+    }
+  }
+
   /** Samples so far, oldest first. */
   public synchronized List<Sample> samples() {
     return List.copyOf(samples);

@@ -23,7 +23,13 @@ public final class SimProcess implements AutoCloseable {
 
   private final ManagedProcess process;
   private final String baseUrl;
+  /** Public IPv4s the simulator gives servers created through the API (replacement nodes). */
+  public static final String SERVER_IP_POOL = "198.51.100.20-198.51.100.39";
+  /** Label under which the harness's own calls (server deletes and creates, as ksail makes them) are recorded. */
+  public static final String OPERATOR = "operator";
   private final Map<String, Long> serverIds;
+  /** Every server id ever seen, deleted ones included (the history still names them). */
+  private final Map<Long, String> namesById = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, Long> floatingIpIds;
   private final HttpJson http = new HttpJson();
   private final String token;
@@ -33,8 +39,9 @@ public final class SimProcess implements AutoCloseable {
     this.process = process;
     this.token = token;
     this.baseUrl = baseUrl;
-    this.serverIds = serverIds;
+    this.serverIds = new java.util.concurrent.ConcurrentHashMap<>(serverIds);
     this.floatingIpIds = fips;
+    serverIds.forEach((name, id) -> namesById.put(id, name));
   }
 
   /**
@@ -49,7 +56,8 @@ public final class SimProcess implements AutoCloseable {
     List<String> argv = new ArrayList<>(prefix);
     argv.addAll(List.of(JavaCommand.java(), "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toString(),
         "--port", Integer.toString(port), "--host", host, "--token", token,
-        "--action-duration", durationFlag(actionDuration)));
+        "--action-duration", durationFlag(actionDuration), "--server-ip-pool", SERVER_IP_POOL,
+        "--extra-token", OPERATOR + "=" + operatorToken(token)));
     for (Node n : nodes) {
       argv.addAll(List.of("--server", n.name() + "=" + n.address()));
     }
@@ -99,9 +107,61 @@ public final class SimProcess implements AutoCloseable {
     return id;
   }
 
-  /** Server name by id, for showing assignments. */
+  /** Server name by id (deleted servers included), for showing assignments. */
   public Optional<String> serverName(long id) {
-    return serverIds.entrySet().stream().filter(e -> e.getValue() == id).map(Map.Entry::getKey).findFirst();
+    return Optional.ofNullable(namesById.get(id));
+  }
+
+  /** Node name of every server id ever seen, for the checker. */
+  public Map<Long, String> nodeNamesById() {
+    return Map.copyOf(namesById);
+  }
+
+  /** A server created through the API: its id and the public IPv4 the simulator gave it. */
+  public record CreatedServer(long id, String ipv4) {}
+
+  /**
+   * Creates a control-plane server as an installer does ({@code POST /v1/servers} from the Talos snapshot, with the
+   * operator's token); from now on {@code name} means the new server.
+   */
+  public CreatedServer createServer(String name) {
+    HttpJson.Response r = http.post(apiUrl() + "/servers", "{\"name\":\"" + name + "\",\"server_type\":\"cx22\","
+        + "\"image\":300000001,\"location\":\"fsn1\",\"labels\":{\"cluster\":\"testbed\",\"role\":\"control-plane\"}}",
+        operatorToken(token));
+    if (r.status() != 201) {
+      throw new TestbedException("simulator refused to create server " + name + ": " + r.status() + " " + r.body());
+    }
+    JsonNode server = r.json().path("server");
+    long id = server.path("id").asLong();
+    serverIds.put(name, id);
+    namesById.put(id, name);
+    return new CreatedServer(id, server.at("/public_net/ipv4/ip").asText());
+  }
+
+  /** The id of the server named {@code name} if the simulator still has it (GET /v1/servers?name=). */
+  public Optional<Long> liveServerId(String name) {
+    HttpJson.Response r = http.getWithToken(apiUrl() + "/servers?name=" + name, operatorToken(token));
+    JsonNode first = r.status() == 200 ? r.json().path("servers").path(0) : null;
+    return first != null && first.path("id").isNumber() ? Optional.of(first.path("id").asLong()) : Optional.empty();
+  }
+
+  /** Deletes a server as the operator ({@code DELETE /v1/servers/{id}}): Hetzner unassigns its floating IPs. */
+  public void deleteServer(long id) {
+    HttpJson.Response[] last = new HttpJson.Response[1];
+    // 423 while the server's create action still runs: wait for it, as an operator's tooling does
+    Await.tryUntil(Duration.ofSeconds(15), () -> {
+      last[0] = http.delete(apiUrl() + "/servers/" + id, operatorToken(token));
+      return last[0].status() != 423;
+    });
+    HttpJson.Response r = last[0];
+    if (r.status() != 200) {
+      throw new TestbedException("simulator refused to delete server " + id + ": " + r.status() + " " + r.body());
+    }
+  }
+
+  /** The operator's token: derived from the agents' so it is as secret as theirs, but recorded apart. */
+  private static String operatorToken(String agentToken) {
+    return agentToken + "-operator";
   }
 
   /** The server the floating IP is assigned to now, or empty when unassigned. */

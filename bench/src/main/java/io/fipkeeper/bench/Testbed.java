@@ -30,21 +30,25 @@ public final class Testbed implements AutoCloseable {
 
   private final Builder spec;
   private final Path workDir;
+  /** Current node of each slot (a replaced node keeps its slot index and name, with a new address). */
   private final List<Node> nodes;
   private final List<AutoCloseable> closeables = new ArrayList<>();
-  private final List<FakeApiserver> apiservers = new ArrayList<>();
-  private final List<AgentProcess> agents = new ArrayList<>();
+  private final List<FakeApiserver> apiservers = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<AgentProcess> agents = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Thread hook = new Thread(this::closeQuietly, "testbed-teardown");
   private Network network;
   private EtcdCluster etcd;
   private SimProcess sim;
   private FloatingIpRoute route;
+  private TestbedCa ca;
+  private ApiEndpoint endpoint;
+  private Kubeconfig kubeconfig;
   private boolean closed;
 
   private Testbed(Builder spec, Path workDir, List<Node> nodes) {
     this.spec = spec;
     this.workDir = workDir;
-    this.nodes = nodes;
+    this.nodes = new java.util.concurrent.CopyOnWriteArrayList<>(nodes);
   }
 
   public static Builder builder() {
@@ -65,7 +69,7 @@ public final class Testbed implements AutoCloseable {
   }
 
   public List<Node> nodes() {
-    return nodes;
+    return List.copyOf(nodes);
   }
 
   public Node node(int i) {
@@ -166,6 +170,98 @@ public final class Testbed implements AutoCloseable {
     return p;
   }
 
+  /** The stable API endpoint (DNS name, certificate SANs) of this testbed's cluster; present when agents run. */
+  public Optional<ApiEndpoint> apiEndpoint() {
+    return Optional.ofNullable(endpoint);
+  }
+
+  /** The outside client's kubeconfig, written once at build (namespace testbed with agents only). */
+  public Optional<Kubeconfig> kubeconfig() {
+    return Optional.ofNullable(kubeconfig);
+  }
+
+  /**
+   * Starts the operator's CI preflight in the client namespace: the real kubectl, {@code get --raw /readyz} every
+   * {@code interval} with the kubeconfig written at build (server = the endpoint's DNS name, resolved to the
+   * floating IP by the client's hosts file; CA = the testbed CA).
+   */
+  public Prober startKubectlProber(Duration interval) {
+    if (network == null || kubeconfig == null) {
+      throw new IllegalStateException("kubectl needs the namespace testbed with agents (run as root)");
+    }
+    Prober p = Prober.startKubectl(network.client().prefix(), Kubeconfig.kubectl(), kubeconfig.file(), interval);
+    closeables.add(p);
+    return p;
+  }
+
+  /**
+   * Deletes node i's server the way Hetzner does when it is deleted: its agent, apiserver and etcd member die at
+   * once (a VM deletion is a power-off), the simulator deletes the server (which unassigns the floating IP from it),
+   * and its namespace goes. The etcd member stays listed until {@link #replace(int)} (or the caller) removes it.
+   */
+  public synchronized void destroy(int i) {
+    Node n = node(i);
+    agent(i).sigkill();
+    apiserver(i).kill();
+    if (i <= etcd.size()) {
+      etcd.kill(i);
+    }
+    sim().deleteServer(sim().serverId(n.name()));
+    requireNetwork().removeNode(i, n.address());
+  }
+
+  /**
+   * Recreates node i like ksail replaces a control-plane node: a new server with the same name (new id, new
+   * address and metadata), a new namespace with that address, the etcd member replaced ({@code member remove} of
+   * the old one if still listed, {@code member add} of the new one, which then joins the running cluster), a new
+   * apiserver certificate and a fresh agent with the same configuration code path as the others. Returns once the
+   * new etcd member is healthy and the agent serves /status.
+   */
+  public synchronized Node replace(int i, Duration timeout) {
+    Node old = node(i);
+    SimProcess.CreatedServer server = sim().createServer(old.name());
+    Node fresh = new Node(i, old.name(), old.namespace(), server.ipv4(), old.etcdClientPort(), old.etcdPeerPort(),
+        old.httpPort());
+    requireNetwork().addNode(i, fresh.address());
+    nodes.set(i - 1, fresh);
+    route.register(server.id(), fresh.address());
+    if (i <= etcd.size()) {
+      etcd.removeMember(i);
+      etcd.addMember(i, fresh);
+      Await.until("new etcd member " + fresh.name() + " healthy at " + fresh.etcdClientUrl(), timeout,
+          () -> etcd.isHealthy(i));
+    }
+    apiservers.set(i - 1, startApiserver(fresh));
+    AgentProcess a = newAgent(fresh);
+    agents.set(i - 1, a);
+    a.start().waitServing(timeout);
+    return fresh;
+  }
+
+  /**
+   * Puts slot i back after a replacement that failed half-way (a harness timeout on a loaded machine): whatever
+   * of the node is left is removed (processes, server, namespace, etcd membership), then it is recreated.
+   */
+  public synchronized Node repair(int i, Duration timeout) {
+    Node n = node(i);
+    agent(i).sigkill();
+    apiserver(i).kill();
+    if (i <= etcd.size()) {
+      etcd.kill(i);
+      if (etcd.isListed(i)) {
+        etcd.removeMember(i);
+      }
+    }
+    sim().liveServerId(n.name()).ifPresent(sim()::deleteServer);
+    requireNetwork().removeNode(i, n.address());
+    return replace(i, timeout);
+  }
+
+  /** Whether every part of node i runs: agent, apiserver, etcd member (if it has one). */
+  public boolean intact(int i) {
+    return agent(i).isAlive() && apiserver(i).isAlive() && (i > etcd.size() || etcd.isRunning(i));
+  }
+
   /** Cuts node i off the network (namespace testbed only). */
   public void partition(int i) {
     requireNetwork().partition(i);
@@ -221,18 +317,24 @@ public final class Testbed implements AutoCloseable {
       if (spec.simJar != null) {
         startSim();
       }
-      for (Node n : nodes) {
-        String host = spec.namespaces ? Network.HARNESS_ADDRESS : "127.0.0.1";
-        FakeApiserver api = FakeApiserver.start(n.name(), host, spec.namespaces ? 16443 + n.index() : 0);
-        apiservers.add(api);
-        closeables.add(api);
-      }
-      if ((spec.agentJar != null || spec.agentLaunch != null) && sim != null) {
+      boolean withAgents = (spec.agentJar != null || spec.agentLaunch != null) && sim != null;
+      if (withAgents) {
+        endpoint = spec.agentJar != null
+            ? ApiEndpoint.fromTalosPatch(spec.agentJar, Network.FLOATING_IP, ApiEndpoint.DNS_NAME)
+            : ApiEndpoint.fallback(Network.FLOATING_IP);
+        ca = TestbedCa.create("fipkeeper-testbed-" + spec.run + " kubernetes CA");
+        if (network != null) {
+          network.clientHosts(Map.of(endpoint.host(), Network.FLOATING_IP));
+          kubeconfig = Kubeconfig.write(workDir.resolve("kubeconfig.yaml"), endpoint, ca.caPem());
+        }
         for (Node n : nodes) {
-          List<String> launch = spec.agentLaunch != null ? spec.agentLaunch : List.of("-jar", spec.agentJar.toString());
-          AgentProcess a = new AgentProcess(n, spec.agentLaunch != null ? null : spec.agentJar, launch,
-              agentConfig(n), spec.token, workDir);
-          agents.add(a);
+          FakeApiserver api = startApiserver(n);
+          apiservers.add(api);
+        }
+        // apiservers are looked up by slot at close time: a replaced node's server is stopped too
+        closeables.add(() -> apiservers.forEach(FakeApiserver::close));
+        for (Node n : nodes) {
+          agents.add(newAgent(n));
         }
         // agents stop before etcd and the simulator so their graceful shutdown can still reach both
         closeables.add(() -> agents.parallelStream().forEach(AgentProcess::close));
@@ -242,6 +344,32 @@ public final class Testbed implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  private AgentProcess newAgent(Node n) {
+    List<String> launch = spec.agentLaunch != null ? spec.agentLaunch : List.of("-jar", spec.agentJar.toString());
+    return new AgentProcess(n, spec.agentLaunch != null ? null : spec.agentJar, launch, agentConfig(n), spec.token,
+        workDir);
+  }
+
+  /**
+   * Node n's apiserver: on the namespace testbed inside its namespace on 0.0.0.0:6443 (the agent probes
+   * 127.0.0.1, clients reach the node IP or the floating IP); on loopback on 127.0.0.1 and a free port. Its
+   * certificate's SANs are the node IP plus the endpoint's certSANs (talos-patch: floating IP and DNS name).
+   */
+  private FakeApiserver startApiserver(Node n) {
+    List<String> sans = new ArrayList<>();
+    sans.add(n.address());
+    endpoint.certSans().stream().filter(san -> !sans.contains(san)).forEach(sans::add);
+    Path keystore = ca.issueServer(n.name(), sans, workDir.resolve("pki").resolve("apiserver-" + n.name() + ".p12"));
+    Path log = workDir.resolve("apiserver-" + n.name() + ".log");
+    if (spec.namespaces) {
+      return FakeApiserver.start(n, "0.0.0.0:" + FakeApiserver.PORT, n.address() + ":" + FakeApiserver.PORT,
+          "https://127.0.0.1:" + FakeApiserver.PORT + "/readyz", keystore, log);
+    }
+    int port = freePort();
+    return FakeApiserver.start(n, "127.0.0.1:" + port, "127.0.0.1:" + port, "https://127.0.0.1:" + port + "/readyz",
+        keystore, log);
   }
 
   private void startSim() {
@@ -313,7 +441,7 @@ public final class Testbed implements AutoCloseable {
     }
   }
 
-  private static void deleteTree(Path root) {
+  static void deleteTree(Path root) {
     if (!Files.exists(root)) {
       return;
     }

@@ -113,6 +113,20 @@ class ConfigMapTemplateTest {
   }
 
   @Test
+  void rendersActiveModeByDefaultAndObserveModeWhenAskedWithNothingElseChanged() {
+    JsonNode active = RenderedChart.render(ValueSets.MINIMAL).agentConfig();
+    JsonNode observe = RenderedChart.render(ValueSets.MINIMAL + "mode: observe\n").agentConfig();
+
+    assertThat(active.path("mode").asText()).isEqualTo("active");
+    assertThat(observe.path("mode").asText()).isEqualTo("observe");
+    Map<String, JsonNode> rest = leaves(observe);
+    rest.remove("mode");
+    Map<String, JsonNode> activeRest = leaves(active);
+    activeRest.remove("mode");
+    assertThat(rest).as("observe mode uses the same token, etcd, interface and probe settings").isEqualTo(activeRest);
+  }
+
+  @Test
   void theReferenceParserSeesTheGroupedKeys() {
     Set<String> keys = REFERENCE.keys();
 

@@ -69,6 +69,19 @@ class DaemonSetTemplateTest {
   }
 
   @Test
+  void inObserveModeTheAgentGetsNoCapabilityAtAllAndItsPodsRollWhenTheModeChanges() {
+    RenderedChart observe = RenderedChart.render(ValueSets.MINIMAL + "mode: observe\n");
+    JsonNode security = observe.agentContainer().path("securityContext");
+    String checksum = "/spec/template/metadata/annotations/checksum~1config";
+
+    assertThat(texts(security.path("capabilities").path("drop"))).containsExactly("ALL");
+    assertThat(security.path("capabilities").has("add")).as("reading addresses needs no NET_ADMIN").isFalse();
+    assertThat(observe.single("DaemonSet").at(checksum).asText())
+        .isNotEmpty()
+        .isNotEqualTo(RenderedChart.render(ValueSets.MINIMAL).single("DaemonSet").at(checksum).asText());
+  }
+
+  @Test
   void writesOnlyToAnInMemoryTmp() {
     JsonNode tmpMount = byName(container.path("volumeMounts"), "tmp");
     JsonNode tmpVolume = byName(podSpec.path("volumes"), "tmp");

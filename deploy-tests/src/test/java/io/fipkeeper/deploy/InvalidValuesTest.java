@@ -23,7 +23,16 @@ class InvalidValuesTest {
         Arguments.of("no token", "floatingIp:\n  name: a\n", "hcloud"),
         Arguments.of("token and existing secret", "floatingIp:\n  name: a\nhcloud:\n  token: t\n  existingSecret: s\n", "hcloud"),
         Arguments.of("unknown binder", ValueSets.MINIMAL + "binder: netlink\n", "binder"),
+        Arguments.of("unknown mode", ValueSets.MINIMAL + "mode: dry-run\n", "mode"),
         Arguments.of("duration without unit", ValueSets.MINIMAL + "handoverTimeout: \"10\"\n", "handoverTimeout"),
+        // YAML 1.1 reads y, yes, on, true as booleans and 1 as a number; the API server rejects non-string values
+        Arguments.of("annotation value y (a boolean in YAML)", ValueSets.MINIMAL + "podAnnotations:\n  x: y\n",
+            "podAnnotations"),
+        Arguments.of("pod label value 1 (a number)", ValueSets.MINIMAL + "podLabels:\n  tier: 1\n", "podLabels"),
+        Arguments.of("service account annotation true", ValueSets.MINIMAL
+            + "serviceAccount:\n  annotations:\n    audited: true\n", "serviceAccount.annotations"),
+        Arguments.of("ServiceMonitor label value yes", ValueSets.MINIMAL
+            + "monitoring:\n  serviceMonitor:\n    labels:\n      release: yes\n", "monitoring.serviceMonitor.labels"),
         Arguments.of("two Prometheus monitors", ValueSets.MINIMAL
             + "monitoring:\n  serviceMonitor:\n    enabled: true\n  podMonitor:\n    enabled: true\n", "not both"));
   }

@@ -29,6 +29,15 @@ class NotesTest {
     assertThat(notes).contains("fipkeeper status").doesNotContain("etcd.existingSecret is empty");
   }
 
+  @Test
+  void inObserveModeSaysThatNoAgentHoldsTheIpAndWhereToSeeWhatTheyWouldDo(@TempDir Path dir) throws IOException {
+    String notes = installOutput(dir, ValueSets.MINIMAL + "mode: observe\n");
+
+    assertThat(notes).contains("OBSERVE MODE").contains("fipkeeper_observe_would_hold == 1")
+        .doesNotContain("One agent at a time holds the floating IP");
+    assertThat(installOutput(dir, ValueSets.MINIMAL)).doesNotContain("OBSERVE MODE");
+  }
+
   private static String installOutput(Path dir, String values) throws IOException {
     Path file = dir.resolve("values.yaml");
     Files.writeString(file, values);

@@ -4,9 +4,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One assign/unassign action and its time-driven lifecycle: {@code running} with rising progress for its duration,
- * then {@code success} or (when it was created with an injected ACTION_ERROR) {@code error}. The effect on the
- * floating IP is applied once, by {@link SimState}, at the moment the action succeeds. Guarded by SimState's lock.
+ * One action and its time-driven lifecycle: {@code running} with rising progress for its duration, then
+ * {@code success} or (when it was created with an injected ACTION_ERROR, or its target server was deleted while it
+ * ran) {@code error}. The effect of a floating-IP action is applied once, by {@link SimState}, at the moment it
+ * succeeds; server actions ({@code floatingIpId} 0) have their effect when they start. Guarded by SimState's lock.
  */
 final class ActionLifecycle {
   final long id;
@@ -17,7 +18,7 @@ final class ActionLifecycle {
   private final Instant startedAt;
   private final long startNanos;
   private final long durationNanos;
-  private final boolean fails;
+  private boolean fails;
   private boolean applied;
 
   ActionLifecycle(
@@ -31,6 +32,17 @@ final class ActionLifecycle {
     this.startNanos = startNanos;
     this.durationNanos = durationNanos;
     this.fails = fails;
+  }
+
+  /** Makes a still-running action end in error (its target server was deleted); no-op once finished. */
+  void failIfRunning(long nowNanos) {
+    if (!isFinished(nowNanos)) {
+      fails = true;
+    }
+  }
+
+  boolean isFloatingIpAction() {
+    return floatingIpId != 0;
   }
 
   boolean isFinished(long nowNanos) {
@@ -55,7 +67,9 @@ final class ActionLifecycle {
     String status = !finished ? "running" : fails ? "error" : "success";
     int progress = finished ? 100 : (int) Math.min(99, (nowNanos - startNanos) * 100 / durationNanos);
     Instant finishedAt = finished ? startedAt.plusNanos(durationNanos) : null;
-    List<SimEntities.Resource> resources = serverId == null
+    List<SimEntities.Resource> resources = !isFloatingIpAction()
+        ? List.of(new SimEntities.Resource(serverId, "server"))
+        : serverId == null
         ? List.of(new SimEntities.Resource(floatingIpId, "floating_ip"))
         : List.of(new SimEntities.Resource(serverId, "server"), new SimEntities.Resource(floatingIpId, "floating_ip"));
     return new SimEntities.Action(id, command, status, progress, startedAt, finishedAt, resources, floatingIpId);

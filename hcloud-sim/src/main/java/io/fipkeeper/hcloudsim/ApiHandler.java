@@ -1,6 +1,7 @@
 package io.fipkeeper.hcloudsim;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ final class ApiHandler {
   }
 
   Exchange handle(SimRequest req, String pathBelowV1) {
-    V1Route route = V1Route.resolve(pathBelowV1);
+    V1Route route = V1Route.resolve(req.method(), pathBelowV1);
     // a revoked token is refused like an unknown one, but its request still counts under its label
     TokenRegistry.Match token = tokens.match(req.header("authorization"));
     String label = token == null ? null : token.label();
@@ -45,6 +46,8 @@ final class ApiHandler {
     }
     if (route.op() == V1Route.Op.ASSIGN || route.op() == V1Route.Op.UNASSIGN) {
       recordCall(route, req, label, response);
+    } else if (route.op() == V1Route.Op.DELETE_SERVER) {
+      recordDeletion(route, req, label, response);
     }
     return new Exchange(response, route.endpoint(), label);
   }
@@ -66,6 +69,29 @@ final class ApiHandler {
       return resources.serve(route, req, fault);
     }
     return FaultResponses.of(fault, () -> resources.serve(route, req, null));
+  }
+
+  /**
+   * A server deletion goes into the history once per floating IP it unassigned (or once with floating IP 0 when it
+   * unassigned none or failed), so a checker can tell an unassignment caused by a deletion, and who deleted, from an
+   * unassign call.
+   */
+  private void recordDeletion(V1Route route, SimRequest req, String label, SimResponse response) {
+    Long actionId = null;
+    if (response.status == 200) {
+      try {
+        actionId = ApiJson.MAPPER.readTree(response.body).path("action").path("id").asLong();
+      } catch (Exception e) {
+        throw new IllegalStateException("simulator wrote an unreadable action body", e);
+      }
+    }
+    List<Long> released = response.releasedFloatingIps.isEmpty() ? List.of(0L) : response.releasedFloatingIps;
+    log.info("delete_server server={} token={} status={} error={} action={} unassigned_fips={}", route.id(), label,
+        response.drop ? 0 : response.status, response.errorCode, actionId, response.releasedFloatingIps);
+    for (long fip : released) {
+      recorder.call(new RecordedCall(state.clock().now(), label, req.method(), req.path(), fip, route.id(),
+          response.status, response.errorCode, actionId));
+    }
   }
 
   private void stamp(SimResponse response) {

@@ -18,6 +18,7 @@ import java.util.TreeMap;
  */
 final class ApiJson {
   static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final long PRIMARY_IP_ID_BASE = 40_000_000L;
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx").withZone(ZoneOffset.UTC);
 
@@ -63,7 +64,11 @@ final class ApiJson {
     ObjectNode n = object();
     n.put("id", f.id());
     n.put("name", f.name());
-    n.putNull("description");
+    if (f.description() == null) {
+      n.putNull("description");
+    } else {
+      n.put("description", f.description());
+    }
     n.put("ip", f.ip());
     n.put("type", f.type());
     if (f.server() == null) {
@@ -110,14 +115,25 @@ final class ApiJson {
   }
 
   static ObjectNode server(SimEntities.Server s, List<Long> floatingIps) {
+    return server(s, floatingIps, "running");
+  }
+
+  /**
+   * A server with the fields of Hetzner's server object (hcloud-go's schema.Server); {@code datacenter} is still
+   * sent next to {@code location}, since clients built on older hcloud-go (Debian's hcloud CLI) read only it.
+   */
+  static ObjectNode server(SimEntities.Server s, List<Long> floatingIps, String status) {
+    ServerCatalog.Location loc = ServerCatalog.location(s.location()).orElseThrow();
+    ServerCatalog.ServerType st = ServerCatalog.serverType(s.serverType()).orElseThrow();
     ObjectNode n = object();
     n.put("id", s.id());
     n.put("name", s.name());
-    n.put("status", "running");
+    n.put("status", status);
     n.put("created", time(s.created()));
     ObjectNode net = n.putObject("public_net");
     ObjectNode v4 = net.putObject("ipv4");
-    v4.putNull("id");
+    // the id of the server's primary IP resource, which the simulator does not model otherwise
+    v4.put("id", PRIMARY_IP_ID_BASE + s.id());
     v4.put("ip", s.publicIpv4());
     v4.put("blocked", false);
     v4.put("dns_ptr", "static." + reversed(s.publicIpv4()) + ".clients.your-server.de");
@@ -127,19 +143,33 @@ final class ApiJson {
     net.putArray("firewalls");
     n.putArray("private_net");
     ObjectNode type = n.putObject("server_type");
-    type.put("id", 1).put("name", "cx22").put("description", "CX22").put("cores", 2).put("memory", 4.0)
-        .put("disk", 40).put("architecture", "x86");
+    type.put("id", st.id()).put("name", st.name()).put("description", st.description()).put("cores", st.cores())
+        .put("memory", st.memory()).put("disk", st.disk()).put("storage_type", "local")
+        .put("cpu_type", st.cpuType()).put("architecture", "x86");
+    type.putArray("prices");
     ObjectNode dc = n.putObject("datacenter");
-    dc.put("id", 4).put("name", "fsn1-dc14").put("description", "Falkenstein 1 virtual DC 14");
-    dc.set("location", location());
-    n.putObject("labels");
+    dc.put("id", loc.datacenterId()).put("name", loc.datacenter()).put("description", loc.datacenterDescription());
+    dc.set("location", location(loc));
+    ObjectNode supported = dc.putObject("server_types");
+    for (String k : List.of("supported", "available", "available_for_migration")) {
+      ArrayNode ids = supported.putArray(k);
+      ServerCatalog.SERVER_TYPES.forEach(t -> ids.add(t.id()));
+    }
+    n.set("location", location(loc));
+    ObjectNode labels = n.putObject("labels");
+    new TreeMap<>(s.labels()).forEach(labels::put);
     n.putObject("protection").put("delete", false).put("rebuild", false);
     n.put("locked", false);
     n.put("rescue_enabled", false);
-    n.putNull("image");
+    n.putNull("backup_window");
+    if (s.image() == null) {
+      n.putNull("image");
+    } else {
+      n.set("image", image(s.image(), s.created()));
+    }
     n.putNull("iso");
     n.putNull("placement_group");
-    n.put("primary_disk_size", 40);
+    n.put("primary_disk_size", st.disk());
     n.putArray("volumes");
     n.putArray("load_balancers");
     n.put("included_traffic", 21990232555520L);
@@ -148,10 +178,49 @@ final class ApiJson {
     return n;
   }
 
+  private static ObjectNode image(ServerCatalog.Image i, Instant serverCreated) {
+    ObjectNode n = object();
+    n.put("id", i.id());
+    n.put("type", i.type());
+    n.put("status", "available");
+    if (i.name() == null) {
+      n.putNull("name");
+    } else {
+      n.put("name", i.name());
+    }
+    n.put("description", i.description());
+    if (i.type().equals("snapshot")) {
+      n.put("image_size", 0.4);
+    } else {
+      n.putNull("image_size");
+    }
+    n.put("disk_size", i.diskSize());
+    n.put("created", time(serverCreated.minusSeconds(86_400)));
+    n.putNull("created_from");
+    n.putNull("bound_to");
+    n.put("os_flavor", i.osFlavor());
+    if (i.osVersion() == null) {
+      n.putNull("os_version");
+    } else {
+      n.put("os_version", i.osVersion());
+    }
+    n.put("rapid_deploy", i.rapidDeploy());
+    n.putObject("protection").put("delete", false);
+    n.putNull("deprecated");
+    n.putNull("deleted");
+    n.putObject("labels");
+    n.put("architecture", "x86");
+    return n;
+  }
+
   static ObjectNode location() {
+    return location(ServerCatalog.location(ServerCatalog.DEFAULT_LOCATION).orElseThrow());
+  }
+
+  static ObjectNode location(ServerCatalog.Location loc) {
     ObjectNode l = object();
-    l.put("id", 1).put("name", "fsn1").put("description", "Falkenstein DC Park 1").put("country", "DE")
-        .put("city", "Falkenstein").put("latitude", 50.47612).put("longitude", 12.370071)
+    l.put("id", loc.id()).put("name", loc.name()).put("description", loc.description()).put("country", loc.country())
+        .put("city", loc.city()).put("latitude", loc.latitude()).put("longitude", loc.longitude())
         .put("network_zone", "eu-central");
     return l;
   }

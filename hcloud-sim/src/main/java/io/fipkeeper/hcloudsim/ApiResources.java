@@ -31,10 +31,12 @@ final class ApiResources {
 
   private final SimState state;
   private final Supplier<URI> apiBase;
+  private final ServerResources servers;
 
   ApiResources(SimState state, Supplier<URI> apiBase) {
     this.state = state;
     this.apiBase = apiBase;
+    this.servers = new ServerResources(state, apiBase);
   }
 
   SimResponse serve(V1Route route, SimRequest req, FaultRule shaping) {
@@ -50,6 +52,10 @@ final class ApiResources {
         case LIST_ACTIONS -> listActions(req, true);
         case GET_ACTION -> getAction(route.id());
         case GET_SERVER -> getServer(route.id());
+        case LIST_SERVERS -> servers.list(req);
+        case CREATE_SERVER -> servers.create(req);
+        case DELETE_SERVER -> servers.delete(route.id());
+        case UPDATE_FLOATING_IP -> updateFloatingIp(route.id(), req);
         case UNKNOWN -> notFound("not found");
       };
     } catch (Paging.InvalidParameter e) {
@@ -64,13 +70,7 @@ final class ApiResources {
   private SimResponse listFloatingIps(SimRequest req) {
     List<SimEntities.FloatingIp> all = state.floatingIps();
     String name = req.param("name");
-    String selector = req.param("label_selector");
-    LabelSelector parsed;
-    try {
-      parsed = selector == null ? null : LabelSelector.parse(selector);
-    } catch (IllegalArgumentException e) {
-      throw new Paging.InvalidParameter("label_selector", e.getMessage());
-    }
+    LabelSelector parsed = labelSelector(req);
     List<SimEntities.FloatingIp> matching = all.stream()
         .filter(f -> name == null || f.name().equals(name))
         .filter(f -> parsed == null || parsed.matches(f.labels()))
@@ -175,8 +175,10 @@ final class ApiResources {
         throw new Paging.InvalidParameter("id", "invalid id '" + raw + "'");
       }
     }
-    List<SimEntities.Action> actions =
-        state.actions().stream().filter(a -> ids.isEmpty() || ids.contains(a.id())).toList();
+    // GET /floating_ips/actions lists floating-IP actions only; GET /actions?id= any action
+    List<SimEntities.Action> actions = state.actions().stream()
+        .filter(a -> idRequired || a.floatingIpId() != 0)
+        .filter(a -> ids.isEmpty() || ids.contains(a.id())).toList();
     return actionList(filterStatus(actions, req), req);
   }
 
@@ -191,8 +193,91 @@ final class ApiResources {
       return notFound("Server with ID '" + id + "' not found");
     }
     ObjectNode body = ApiJson.object();
-    body.set("server", ApiJson.server(s, state.floatingIpsOf(id)));
+    body.set("server", ApiJson.server(s, state.floatingIpsOf(id), state.serverStatus(s)));
     return SimResponse.json(200, body);
+  }
+
+  /**
+   * {@code PUT /floating_ips/{id}}: {@code name}, {@code description} and {@code labels} (which replaces all
+   * labels), each optional; validation order: unknown IP (404), bad JSON (400), bad field (422), name in use (409).
+   */
+  private SimResponse updateFloatingIp(long id, SimRequest req) {
+    if (state.floatingIp(id) == null) {
+      return notFound("Floating IP with ID '" + id + "' not found");
+    }
+    JsonNode body = objectBody(req);
+    if (body == null) {
+      return badBody();
+    }
+    String name = null;
+    if (body.has("name")) {
+      if (!body.get("name").isTextual() || body.get("name").asText().isBlank()) {
+        return invalid("name", "must be a non-empty string");
+      }
+      name = body.get("name").asText();
+    }
+    String description = null;
+    if (body.has("description")) {
+      JsonNode d = body.get("description");
+      if (!d.isNull() && !d.isTextual()) {
+        return invalid("description", "must be a string");
+      }
+      description = d.isNull() ? "" : d.asText();
+    }
+    Map<String, String> labels = null;
+    if (body.has("labels")) {
+      try {
+        labels = Labels.parse(body.get("labels"));
+      } catch (IllegalArgumentException e) {
+        return invalid("labels", e.getMessage());
+      }
+    }
+    SimState.FloatingIpUpdated result = state.updateFloatingIp(id, name, description, labels);
+    if (result instanceof SimState.FloatingIpUpdated.Ok ok) {
+      ObjectNode out = ApiJson.object();
+      out.set("floating_ip", ApiJson.floatingIp(ok.floatingIp()));
+      return SimResponse.json(200, out);
+    }
+    if (result instanceof SimState.FloatingIpUpdated.NameTaken) {
+      return uniqueness("name");
+    }
+    return notFound("Floating IP with ID '" + id + "' not found");
+  }
+
+  /** The {@code label_selector} parameter parsed, or null when absent; a bad one is a 422 invalid_input. */
+  static LabelSelector labelSelector(SimRequest req) {
+    String selector = req.param("label_selector");
+    try {
+      return selector == null ? null : LabelSelector.parse(selector);
+    } catch (IllegalArgumentException e) {
+      throw new Paging.InvalidParameter("label_selector", e.getMessage());
+    }
+  }
+
+  /** The request body as a JSON object (an empty body is an empty object), or null when it is not one. */
+  static JsonNode objectBody(SimRequest req) {
+    try {
+      JsonNode body = req.body().isBlank() ? ApiJson.object() : ApiJson.MAPPER.readTree(req.body());
+      return body != null && body.isObject() ? body : null;
+    } catch (JsonProcessingException e) {
+      return null;
+    }
+  }
+
+  static SimResponse badBody() {
+    return SimResponse.error(400, "json_error", "request body must be a JSON object", null);
+  }
+
+  static SimResponse invalid(String field, String message) {
+    return SimResponse.error(422, "invalid_input", "invalid input in field '" + field + "': " + message,
+        ApiJson.invalidField(field, message));
+  }
+
+  static SimResponse uniqueness(String field) {
+    ObjectNode details = ApiJson.object();
+    details.putArray("fields").addObject().put("name", field);
+    return SimResponse.error(409, "uniqueness_error", "field '" + field + "' must be unique",
+        details);
   }
 
   private static List<SimEntities.Action> filterStatus(List<SimEntities.Action> actions, SimRequest req) {

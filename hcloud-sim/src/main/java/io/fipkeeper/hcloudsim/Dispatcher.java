@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends each request to the API ({@code /v1}), metadata ({@code /metadata}) or control ({@code /_sim}) handler and
@@ -11,6 +13,9 @@ import java.util.Map;
  * the request recorded. Control calls are not recorded: they are test plumbing, not traffic.
  */
 final class Dispatcher {
+  /** One line per API and metadata request; off unless {@code --log-requests} (SimulatorMain) turns it on. */
+  private static final Logger requestLog = LoggerFactory.getLogger("io.fipkeeper.hcloudsim.requests");
+
   private final ApiHandler api;
   private final MetadataHandler metadata;
   private final ControlHandler control;
@@ -73,6 +78,10 @@ final class Dispatcher {
     }
     recorder.request(new RecordedRequest(clock.now(), req.method(), req.uri(), redacted(req.headers()), req.body(),
         response.drop ? 0 : response.status, endpoint, label));
+    if (requestLog.isDebugEnabled()) {
+      requestLog.debug("request method={} uri={} status={} token={}", req.method(), req.uri(),
+          response.drop ? 0 : response.status, label);
+    }
     return response;
   }
 

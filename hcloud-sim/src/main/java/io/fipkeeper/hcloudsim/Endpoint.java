@@ -13,6 +13,14 @@ public enum Endpoint {
   /** {@code GET /actions?id=}, {@code GET /floating_ips/actions} and {@code GET /floating_ips/{id}/actions}. */
   LIST_ACTIONS,
   GET_SERVER,
+  /** {@code GET /servers}. */
+  LIST_SERVERS,
+  /** {@code POST /servers}. */
+  CREATE_SERVER,
+  /** {@code DELETE /servers/{id}}. */
+  DELETE_SERVER,
+  /** {@code PUT /floating_ips/{id}}. */
+  UPDATE_FLOATING_IP,
   /** Any path of the metadata service. */
   METADATA;
 

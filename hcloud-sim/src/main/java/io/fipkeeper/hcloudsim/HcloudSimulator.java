@@ -30,6 +30,9 @@ public final class HcloudSimulator implements AutoCloseable {
     this.state = new SimState(b.clock, b.rateLimit, b.rateLimitPeriod, b.actionDuration);
     b.tokens.forEach(tokens::add);
     this.holds = new HoldBook(b.clock);
+    if (b.addressPool != null) {
+      state.setAddressPool(b.addressPool);
+    }
     ApiResources resources = new ApiResources(state, this::apiUrl);
     Dispatcher dispatcher = new Dispatcher(
         new ApiHandler(state, resources, tokens, recorder),
@@ -138,7 +141,7 @@ public final class HcloudSimulator implements AutoCloseable {
     holds.add(new HoldBook.Rule(endpoint, server, count, hold));
   }
 
-  /** Assign/unassign calls in arrival order, failed ones included. */
+  /** Assign/unassign calls and server deletions in arrival order, failed ones included (see {@link RecordedCall}). */
   public List<RecordedCall> history() {
     return recorder.calls();
   }
@@ -185,8 +188,18 @@ public final class HcloudSimulator implements AutoCloseable {
     private int rateLimit = 3600;
     private Duration rateLimitPeriod = Duration.ofHours(1);
     private SimClock clock = SimClock.system();
+    private AddressPool addressPool;
 
     private Builder() {}
+
+    /**
+     * The public IPv4 range {@code POST /servers} hands out, e.g. {@code 198.51.100.14-198.51.100.39}; default
+     * {@value SimState#DEFAULT_ADDRESS_POOL}.
+     */
+    public Builder serverAddressPool(String range) {
+      this.addressPool = AddressPool.parse(Objects.requireNonNull(range, "range"));
+      return this;
+    }
 
     public Builder host(String host) {
       this.host = Objects.requireNonNull(host, "host");

@@ -70,14 +70,14 @@ final class LabelSelector {
     return labels -> labels.containsKey(key);
   }
 
-  private static String key(String key) {
+  static String key(String key) {
     if (!KEY.matcher(key).matches()) {
       throw new IllegalArgumentException("invalid label key '" + key + "'");
     }
     return key;
   }
 
-  private static String value(String value) {
+  static String value(String value) {
     if (!VALUE.matcher(value).matches()) {
       throw new IllegalArgumentException("invalid label value '" + value + "'");
     }

@@ -18,6 +18,8 @@ final class SimResponse {
   Duration delay = Duration.ZERO;
   /** The Hetzner error code of an error body, for the history. */
   final String errorCode;
+  /** Floating IPs a server deletion unassigned, for the history (empty for every other response). */
+  java.util.List<Long> releasedFloatingIps = java.util.List.of();
 
   private SimResponse(int status, String contentType, String body, boolean drop, String errorCode) {
     this.status = status;

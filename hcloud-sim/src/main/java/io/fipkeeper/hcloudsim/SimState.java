@@ -14,6 +14,8 @@ import java.util.TreeMap;
  * instant its action succeeds, with no background thread and exact behaviour under a fake clock.
  */
 final class SimState {
+  /** Where {@code POST /servers} takes public IPv4s from unless configured (TEST-NET-2, never routed). */
+  static final String DEFAULT_ADDRESS_POOL = "198.51.100.100-198.51.100.199";
   /** Outcome of starting an action. */
   sealed interface Started {
     record Ok(SimEntities.Action action) implements Started {}
@@ -25,12 +27,40 @@ final class SimState {
     record Locked(long runningActionId) implements Started {}
   }
 
+  /** Outcome of {@code POST /servers}. */
+  sealed interface ServerCreated {
+    record Ok(SimEntities.Server server, SimEntities.Action action) implements ServerCreated {}
+
+    record NameTaken() implements ServerCreated {}
+
+    record NoAddressLeft() implements ServerCreated {}
+  }
+
+  /** Outcome of {@code DELETE /servers/{id}}: the action and the floating IPs the deletion unassigned. */
+  sealed interface ServerDeleted {
+    record Ok(SimEntities.Action action, List<Long> releasedFloatingIps) implements ServerDeleted {}
+
+    record NotFound() implements ServerDeleted {}
+
+    record Locked(long runningActionId) implements ServerDeleted {}
+  }
+
+  /** Outcome of {@code PUT /floating_ips/{id}}. */
+  sealed interface FloatingIpUpdated {
+    record Ok(SimEntities.FloatingIp floatingIp) implements FloatingIpUpdated {}
+
+    record NotFound() implements FloatingIpUpdated {}
+
+    record NameTaken() implements FloatingIpUpdated {}
+  }
+
   private final SimClock clock;
   private final RateLimiter rateLimiter;
   private final FaultBook faults = new FaultBook();
   private final Map<Long, SimEntities.Server> servers = new TreeMap<>();
   private final Map<Long, SimEntities.FloatingIp> floatingIps = new TreeMap<>();
   private final Map<Long, ActionLifecycle> actions = new LinkedHashMap<>();
+  private AddressPool addressPool = AddressPool.parse(DEFAULT_ADDRESS_POOL);
   private long nextServerId = 1;
   private long nextFloatingIpId = 1;
   private long nextActionId = 1;
@@ -88,6 +118,98 @@ final class SimState {
 
   synchronized SimEntities.Server server(long id) {
     return servers.get(id);
+  }
+
+  synchronized List<SimEntities.Server> servers() {
+    return new ArrayList<>(servers.values());
+  }
+
+  /** {@code running}, or {@code initializing} while the server's create_server action runs. */
+  synchronized String serverStatus(SimEntities.Server s) {
+    ActionLifecycle create = actions.get(s.createActionId());
+    return create != null && !create.isFinished(clock.nanos()) ? "initializing" : "running";
+  }
+
+  synchronized void setAddressPool(AddressPool pool) {
+    this.addressPool = pool;
+  }
+
+  /**
+   * Creates a server the way {@code POST /servers} does: a unique name, the next free address of the pool and a
+   * create_server action that runs for the configured action duration (the server is "initializing" meanwhile).
+   */
+  synchronized ServerCreated createServer(String name, String serverType, String location, ServerCatalog.Image image,
+      Map<String, String> labels) {
+    if (serverIdByName(name) != null) {
+      return new ServerCreated.NameTaken();
+    }
+    String ip = addressPool.next(servers.values().stream().map(SimEntities.Server::publicIpv4)
+        .collect(java.util.stream.Collectors.toSet()));
+    if (ip == null) {
+      return new ServerCreated.NoAddressLeft();
+    }
+    long id = nextServerId++;
+    long now = clock.nanos();
+    ActionLifecycle action = new ActionLifecycle(nextActionId++, "create_server", 0, id, clock.now(), now,
+        actionDuration.toNanos(), false);
+    actions.put(action.id, action);
+    SimEntities.Server server = new SimEntities.Server(id, name, ip, clock.now(), serverType, location, image,
+        Map.copyOf(labels), action.id);
+    servers.put(id, server);
+    return new ServerCreated.Ok(server, action.view(now));
+  }
+
+  /**
+   * Deletes a server as Hetzner does: it is gone at once (its metadata too), every floating IP assigned to it is
+   * unassigned at once (no unassign action: the deletion is the cause), and assign actions still running towards
+   * it end in error. A server whose own action still runs is locked.
+   */
+  synchronized ServerDeleted deleteServer(long id) {
+    settle();
+    if (!servers.containsKey(id)) {
+      return new ServerDeleted.NotFound();
+    }
+    long now = clock.nanos();
+    for (ActionLifecycle a : actions.values()) {
+      if (!a.isFloatingIpAction() && Long.valueOf(id).equals(a.serverId) && !a.isFinished(now)) {
+        return new ServerDeleted.Locked(a.id);
+      }
+    }
+    servers.remove(id);
+    List<Long> released = new ArrayList<>();
+    for (SimEntities.FloatingIp f : new ArrayList<>(floatingIps.values())) {
+      if (Long.valueOf(id).equals(f.server())) {
+        setServer(f, null);
+        released.add(f.id());
+      }
+    }
+    for (ActionLifecycle a : actions.values()) {
+      if (a.isFloatingIpAction() && a.command.equals("assign_floating_ip") && Long.valueOf(id).equals(a.serverId)) {
+        a.failIfRunning(now);
+      }
+    }
+    ActionLifecycle action = new ActionLifecycle(nextActionId++, "delete_server", 0, id, clock.now(), now,
+        actionDuration.toNanos(), false);
+    actions.put(action.id, action);
+    return new ServerDeleted.Ok(action.view(now), List.copyOf(released));
+  }
+
+  /** {@code PUT /floating_ips/{id}}: each argument null = unchanged ({@code description} empty clears it). */
+  synchronized FloatingIpUpdated updateFloatingIp(long id, String name, String description,
+      Map<String, String> labels) {
+    settle();
+    SimEntities.FloatingIp f = floatingIps.get(id);
+    if (f == null) {
+      return new FloatingIpUpdated.NotFound();
+    }
+    if (name != null && floatingIps.values().stream().anyMatch(o -> o.id() != id && o.name().equals(name))) {
+      return new FloatingIpUpdated.NameTaken();
+    }
+    SimEntities.FloatingIp updated = new SimEntities.FloatingIp(f.id(), name == null ? f.name() : name, f.ip(),
+        f.type(), f.server(), labels == null ? f.labels() : Map.copyOf(labels), f.created(),
+        description == null ? f.description() : description.isEmpty() ? null : description);
+    floatingIps.put(id, updated);
+    return new FloatingIpUpdated.Ok(updated);
   }
 
   synchronized Long serverIdByName(String name) {
@@ -179,7 +301,7 @@ final class SimState {
   private void settle() {
     long now = clock.nanos();
     for (ActionLifecycle a : actions.values()) {
-      if (a.claimCompletion(now) && a.succeeded(now)) {
+      if (a.isFloatingIpAction() && a.claimCompletion(now) && a.succeeded(now)) {
         SimEntities.FloatingIp fip = floatingIps.get(a.floatingIpId);
         setServer(fip, a.command.equals("assign_floating_ip") ? a.serverId : null);
       }
@@ -187,7 +309,6 @@ final class SimState {
   }
 
   private void setServer(SimEntities.FloatingIp fip, Long serverId) {
-    floatingIps.put(fip.id(), new SimEntities.FloatingIp(
-        fip.id(), fip.name(), fip.ip(), fip.type(), serverId, fip.labels(), fip.created()));
+    floatingIps.put(fip.id(), fip.withServer(serverId));
   }
 }

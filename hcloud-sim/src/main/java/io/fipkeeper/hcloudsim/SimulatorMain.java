@@ -35,6 +35,10 @@ public final class SimulatorMain implements Callable<Integer> {
   @Option(names = "--token-file", description = "file holding the accepted Bearer token")
   Path tokenFile;
 
+  @Option(names = "--extra-token", paramLabel = "LABEL=VALUE",
+      description = "another accepted Bearer token, shown as LABEL in the history (e.g. operator=...), repeatable")
+  List<String> extraTokens = new ArrayList<>();
+
   @Option(names = "--action-duration", description = "how long actions run, e.g. 500ms, 1s, PT2S (default 0s)",
       converter = DurationConverter.class)
   Duration actionDuration = Duration.ZERO;
@@ -50,6 +54,13 @@ public final class SimulatorMain implements Callable<Integer> {
 
   @Option(names = "--assign", description = "FIP_NAME=SERVER_NAME, repeatable")
   List<String> assignments = new ArrayList<>();
+
+  @Option(names = "--server-ip-pool", paramLabel = "FIRST-LAST",
+      description = "public IPv4 range POST /servers hands out (default " + SimState.DEFAULT_ADDRESS_POOL + ")")
+  String serverIpPool;
+
+  @Option(names = "--log-requests", description = "log every API and metadata request (method, URI, status)")
+  boolean logRequests;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -78,11 +89,22 @@ public final class SimulatorMain implements Callable<Integer> {
     if (token != null && tokenFile != null) {
       throw new IllegalArgumentException("--token and --token-file are mutually exclusive");
     }
+    if (logRequests) {
+      // read by hcloud-sim-logback.xml, which logback loads with the first logger (none exists before this point)
+      System.setProperty("hcloudsim.requests", "DEBUG");
+    }
     HcloudSimulator.Builder builder = HcloudSimulator.builder().host(host).port(port)
         .actionDuration(actionDuration).rateLimit(rateLimit, Duration.ofHours(1));
+    if (serverIpPool != null) {
+      builder.serverAddressPool(serverIpPool);
+    }
     String accepted = token != null ? token : tokenFile != null ? readToken(tokenFile) : null;
     if (accepted != null) {
       builder.token("default", accepted);
+    }
+    for (String spec : extraTokens) {
+      String[] kv = pair(spec, "--extra-token");
+      builder.token(kv[0], kv[1]);
     }
     HcloudSimulator sim = builder.build();
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);

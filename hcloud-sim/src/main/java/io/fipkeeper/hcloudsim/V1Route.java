@@ -20,6 +20,10 @@ record V1Route(Op op, long id, long subId, Set<String> allowed) {
     LIST_ACTIONS(Endpoint.LIST_ACTIONS),
     GET_ACTION(Endpoint.GET_ACTION),
     GET_SERVER(Endpoint.GET_SERVER),
+    LIST_SERVERS(Endpoint.LIST_SERVERS),
+    CREATE_SERVER(Endpoint.CREATE_SERVER),
+    DELETE_SERVER(Endpoint.DELETE_SERVER),
+    UPDATE_FLOATING_IP(Endpoint.UPDATE_FLOATING_IP),
     /** No such path: 404 not_found. */
     UNKNOWN(null);
 
@@ -41,6 +45,21 @@ record V1Route(Op op, long id, long subId, Set<String> allowed) {
     return allowed.contains(method);
   }
 
+  /**
+   * Resolves a request: paths that serve several methods ({@code /servers}, {@code /servers/{id}},
+   * {@code /floating_ips/{id}}) resolve by path to their GET operation and are refined here by method.
+   */
+  static V1Route resolve(String method, String pathBelowV1) {
+    V1Route r = resolve(pathBelowV1);
+    Op refined = switch (r.op) {
+      case LIST_SERVERS -> method.equals("POST") ? Op.CREATE_SERVER : r.op;
+      case GET_SERVER -> method.equals("DELETE") ? Op.DELETE_SERVER : r.op;
+      case GET_FLOATING_IP -> method.equals("PUT") ? Op.UPDATE_FLOATING_IP : r.op;
+      default -> r.op;
+    };
+    return refined == r.op ? r : new V1Route(refined, r.id, r.subId, r.allowed);
+  }
+
   /** Resolves a path below {@code /v1} such as {@code /floating_ips/7/actions/assign}. */
   static V1Route resolve(String pathBelowV1) {
     String trimmed = pathBelowV1.replaceAll("^/+|/+$", "");
@@ -57,7 +76,7 @@ record V1Route(Op op, long id, long subId, Set<String> allowed) {
         return unknown();
       }
       if (s.length == 2) {
-        return new V1Route(Op.GET_FLOATING_IP, id, 0, GET);
+        return new V1Route(Op.GET_FLOATING_IP, id, 0, Set.of("GET", "PUT"));
       }
       if (s[2].equals("actions")) {
         if (s.length == 3) {
@@ -82,8 +101,11 @@ record V1Route(Op op, long id, long subId, Set<String> allowed) {
     if (s.length == 2 && s[0].equals("actions") && id(s[1]) != null) {
       return new V1Route(Op.GET_ACTION, id(s[1]), 0, GET);
     }
+    if (s.length == 1 && s[0].equals("servers")) {
+      return new V1Route(Op.LIST_SERVERS, 0, 0, Set.of("GET", "POST"));
+    }
     if (s.length == 2 && s[0].equals("servers") && id(s[1]) != null) {
-      return new V1Route(Op.GET_SERVER, id(s[1]), 0, GET);
+      return new V1Route(Op.GET_SERVER, id(s[1]), 0, Set.of("GET", "DELETE"));
     }
     return unknown();
   }

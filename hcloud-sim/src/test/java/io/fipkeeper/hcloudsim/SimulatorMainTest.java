@@ -30,6 +30,10 @@ class SimulatorMainTest {
         .isEqualTo(2);
     assertThat(SimulatorMain.run(new String[] {"--port", "0", "--floating-ip", "f=203.0.113.1", "--assign",
         "f=ghost"})).isEqualTo(2);
+    assertThat(SimulatorMain.run(new String[] {"--port", "0", "--server-ip-pool", "198.51.100.30-198.51.100.20"}))
+        .isEqualTo(2);
+    assertThat(SimulatorMain.run(new String[] {"--port", "0", "--server-ip-pool", "not-an-address"})).isEqualTo(2);
+    assertThat(SimulatorMain.run(new String[] {"--port", "0", "--extra-token", "operator"})).isEqualTo(2);
   }
 
   @Test

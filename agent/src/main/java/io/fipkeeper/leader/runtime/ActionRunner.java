@@ -44,6 +44,8 @@ final class ActionRunner {
   private final LoopThreads threads;
   private final InstantSource clock;
   private final Predicate<Term> locallyLeading;
+  /** Observe mode: the ports only pretend, and log what they would do themselves. */
+  private final boolean observeMode;
   /** Binds and unbinds that have run (failed ones included); only written on the kernel worker. */
   private final AtomicLong binderOps = new AtomicLong();
   /** A kernel read is queued or running: never queue a second one behind a slow {@code ip}. */
@@ -51,7 +53,7 @@ final class ActionRunner {
 
   ActionRunner(LeaderSettings settings, ElectionBackend election, FloatingIpTakeover takeover, AddressBinder binder,
       InetAddress address, EventInbox inbox, LoopThreads threads, InstantSource clock,
-      Predicate<Term> locallyLeading) {
+      Predicate<Term> locallyLeading, boolean observeMode) {
     this.settings = settings;
     this.election = election;
     this.takeover = takeover;
@@ -61,6 +63,7 @@ final class ActionRunner {
     this.threads = threads;
     this.clock = clock;
     this.locallyLeading = locallyLeading;
+    this.observeMode = observeMode;
   }
 
   void run(Action action) {
@@ -94,7 +97,8 @@ final class ActionRunner {
     } else if (action instanceof Action.ScheduleRetry r) {
       log.warn("will retry action=takeover retry_in={} error={}", r.delay(), r.reason());
     } else if (action instanceof Action.ReportFailover f) {
-      log.info("failover completed fip={} elapsed={}ms", takeover.address(), f.elapsed().toMillis());
+      log.info(observeMode ? "would have completed the takeover fip={} elapsed={}ms mode=observe"
+          : "failover completed fip={} elapsed={}ms", takeover.address(), f.elapsed().toMillis());
     } else if (action instanceof Action.ReportGiveUp g) {
       log.warn("gave up the term reason={} fip={} node={} error={}", g.reason().name().toLowerCase(),
           takeover.address(), settings.node(), g.detail());
@@ -189,7 +193,9 @@ final class ActionRunner {
   private void bind() {
     try {
       binder.bind(address);
-      log.info("bound address fip={} interface={}", takeover.address(), binder.interfaceName());
+      if (!observeMode) {
+        log.info("bound address fip={} interface={}", takeover.address(), binder.interfaceName());
+      }
     } catch (IOException | RuntimeException e) {
       log.warn("bind failed fip={} error={}", takeover.address(), message(e));
       inbox.post(new Event.BindFailed(message(e)));
@@ -201,7 +207,9 @@ final class ActionRunner {
   private void unbind() {
     try {
       binder.unbind(address);
-      log.info("unbound address fip={} interface={}", takeover.address(), binder.interfaceName());
+      if (!observeMode) {
+        log.info("unbound address fip={} interface={}", takeover.address(), binder.interfaceName());
+      }
     } catch (IOException | RuntimeException e) {
       log.warn("unbind failed fip={} error={}", takeover.address(), message(e));
       inbox.post(new Event.UnbindFailed(message(e)));

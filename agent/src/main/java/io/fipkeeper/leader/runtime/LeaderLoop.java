@@ -68,6 +68,16 @@ public final class LeaderLoop implements AutoCloseable {
 
   public LeaderLoop(LeaderSettings settings, EventInbox inbox, ElectionBackend election, FloatingIpTakeover takeover,
       AddressBinder binder, LeaderObserver observer, Ticker ticker, InstantSource clock, LoopThreads threads) {
+    this(settings, inbox, election, takeover, binder, observer, ticker, clock, threads, false);
+  }
+
+  /**
+   * {@code observing}: the ports are observe mode's would-be ports ({@code io.fipkeeper.observe}), which report what
+   * they would do themselves; the loop then does not log their binds, unbinds and takeovers as done.
+   */
+  public LeaderLoop(LeaderSettings settings, EventInbox inbox, ElectionBackend election, FloatingIpTakeover takeover,
+      AddressBinder binder, LeaderObserver observer, Ticker ticker, InstantSource clock, LoopThreads threads,
+      boolean observing) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.inbox = Objects.requireNonNull(inbox, "inbox");
     this.election = Objects.requireNonNull(election, "election");
@@ -80,7 +90,7 @@ public final class LeaderLoop implements AutoCloseable {
     this.address = literal(takeover.address());
     this.machine = new LeaderStateMachine(settings);
     this.runner = new ActionRunner(settings, election, takeover, binder, address, inbox, threads, clock,
-        this::locallyLeading);
+        this::locallyLeading, observing);
     this.context = machine.initial();
     this.lastTransition = clock.instant();
     this.snapshot = snapshotOf(context);

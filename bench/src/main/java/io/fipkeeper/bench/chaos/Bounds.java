@@ -20,8 +20,18 @@ import java.util.Map;
  *       length again, since waits double);</li>
  *   <li>quorum loss: from the restore, lease TTL + 1 s etcd election + action + 3 s (every agent re-campaigns
  *       at once after its backoff);</li>
- *   <li>etcd member kill: no failover, no bound.</li>
+ *   <li>etcd member kill: no failover, no bound;</li>
+ *   <li>replace-leader: a deleted server is a crash, counted from the deletion. Its etcd member left just before
+ *       (as ksail does); when that member led etcd, the new etcd leader is elected (up to the 1 s election
+ *       timeout) and on promotion re-grants every lease its full TTL plus the election timeout (etcd's
+ *       {@code lessor.Promote}), so the dead holder's lease outlives its server by up to TTL + 1 s more: crash +
+ *       TTL + 1 s. replace-leader-hard: the member does not leave but dies with the server, and when it led etcd
+ *       the same election and re-grant follow: the same bound;</li>
+ *   <li>rolling replace: each holder is drained with SIGTERM first: the graceful bound per handover;</li>
+ *   <li>replace-standby: no failover, no bound.</li>
  * </ul>
+ * {@link #kubectlOutage} bounds what the operator's kubectl sees: the recovery bound plus one call interval and
+ * the time one kubectl run takes (1 s on a loaded 2-core machine); none at all when a standby goes.
  */
 public final class Bounds {
   static final long SLOW_ACTION_MS = 3000;
@@ -50,7 +60,18 @@ public final class Bounds {
       case HCLOUD_429_STORM, HCLOUD_503 -> crash + 2 * stormMs;
       case ETCD_QUORUM_LOSS -> leaseTtlMs + 1000 + actionMs + 3000;
       case ETCD_MEMBER_KILL -> null;
+      case REPLACE_LEADER, REPLACE_LEADER_HARD -> crash + leaseTtlMs + 1000;
+      case ROLLING_REPLACE -> graceful;
+      case REPLACE_STANDBY -> null;
+      // no recovery of fipkeeper's own: its rule is relative to keepalived's assign (keepalived.ObserveMatch)
+      case OBSERVE_KEEPALIVED -> null;
     };
+  }
+
+  /** The most kubectl may be without an answer in a replacement scenario, in ms (0 = no failed call at all). */
+  public long kubectlOutage(Scenario s) {
+    Long recovery = of(s);
+    return recovery == null ? 0 : recovery + 1200;
   }
 
   /** Every scenario's bound, for the results file's settings. */

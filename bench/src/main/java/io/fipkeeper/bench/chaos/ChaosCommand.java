@@ -28,8 +28,13 @@ public final class ChaosCommand implements Callable<Integer> {
 
   @Option(names = "--scenarios", split = ",", description = "comma-separated scenario ids (default: all): leader-sigkill, leader-sigterm, "
       + "leader-partition, apiserver-fail, etcd-member-kill, etcd-quorum-loss, hcloud-429-storm, hcloud-503, "
-      + "slow-action, action-error, leader-restart; keepalived runs those of the first three that are chosen")
+      + "slow-action, action-error, leader-restart, replace-leader, replace-standby, rolling-replace (at most 3 runs), "
+      + "replace-leader-hard, observe-keepalived (fipkeeper in observe mode beside keepalived); keepalived runs those of the first three that are chosen")
   List<String> scenarios;
+
+  @Option(names = "--skip-scenarios", split = ",", description = "scenario ids to leave out of the chosen ones "
+      + "(make bench runs the replacement scenarios separately, with more trials)")
+  List<String> skipScenarios;
 
   @Option(names = "--tools", split = ",", defaultValue = "fipkeeper,keepalived", description = "fipkeeper, keepalived")
   List<String> tools;
@@ -83,6 +88,10 @@ public final class ChaosCommand implements Callable<Integer> {
       return ChaosSettings.shortSuite(agentJar, simJar, out);
     }
     List<Scenario> chosen = scenarios == null ? Arrays.asList(Scenario.values()) : scenarios.stream().map(Scenario::of).toList();
+    if (skipScenarios != null) {
+      List<Scenario> skip = skipScenarios.stream().map(Scenario::of).toList();
+      chosen = chosen.stream().filter(sc -> !skip.contains(sc)).toList();
+    }
     for (String t : tools) {
       if (!t.equals("fipkeeper") && !t.equals("keepalived")) {
         throw new IllegalArgumentException("unknown tool '" + t + "'; known: fipkeeper, keepalived");

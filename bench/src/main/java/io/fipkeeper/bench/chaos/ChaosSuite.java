@@ -5,6 +5,7 @@ import io.fipkeeper.bench.Prober;
 import io.fipkeeper.bench.Testbed;
 import io.fipkeeper.bench.TestbedException;
 import io.fipkeeper.bench.keepalived.KeepalivedTrials;
+import io.fipkeeper.bench.keepalived.ObserveTrials;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,7 @@ public final class ChaosSuite {
   public record Outcome(List<Measurement> measurements, ResultsFile.SteadyState steady) {
     /** fipkeeper trials with a violation (keepalived's are findings, not failures). */
     public List<Measurement> fipkeeperFailures() {
-      return measurements.stream().filter(m -> m.tool().equals(FipkeeperTrials.TOOL) && !m.ok()).toList();
+      return measurements.stream().filter(m -> isFipkeeper(m) && !m.ok()).toList();
     }
   }
 
@@ -40,11 +41,14 @@ public final class ChaosSuite {
     Instant started = Instant.now();
     List<Measurement> all = new ArrayList<>();
     ResultsFile.SteadyState steady = null;
-    if (!settings.scenarios().isEmpty()) {
+    if (settings.scenarios().stream().anyMatch(s -> !ObserveTrials.handles(s))) {
       steady = runFipkeeper(all);
     }
     if (!settings.keepalivedScenarios().isEmpty()) {
       runKeepalived(all);
+    }
+    if (settings.scenarios().stream().anyMatch(ObserveTrials::handles)) {
+      runObserve(all);
     }
     ResultsFile.write(settings.out(), ResultsFile.render(started, settings, all, steady));
     out.println("results written to " + settings.out());
@@ -60,10 +64,15 @@ public final class ChaosSuite {
       say("fipkeeper: work dir " + bed.workDir());
       bed.startAgents(Duration.ofSeconds(60));
       Prober prober = bed.startProber(Duration.ofMillis(50));
-      FipkeeperTrials trials = new FipkeeperTrials(bed, prober, settings, checker, new Timeline());
+      Timeline timeline = new Timeline();
+      FipkeeperTrials trials = new FipkeeperTrials(bed, prober, settings, checker, timeline);
+      ReplaceTrials replace = new ReplaceTrials(bed, prober, settings, checker, timeline, trials);
       for (Scenario s : settings.scenarios()) {
-        for (int t = 1; t <= settings.trials(); t++) {
-          Measurement m = guarded(FipkeeperTrials.TOOL, s, t, trials::run);
+        if (ObserveTrials.handles(s)) {
+          continue; // on its own testbed, beside keepalived: runObserve
+        }
+        for (int t = 1; t <= ReplaceTrials.trials(s, settings.trials()); t++) {
+          Measurement m = guarded(FipkeeperTrials.TOOL, s, t, ReplaceTrials.handles(s) ? replace::run : trials::run);
           all.add(m);
           print(m);
         }
@@ -98,6 +107,21 @@ public final class ChaosSuite {
     }
   }
 
+  private void runObserve(List<Measurement> all) {
+    say("fipkeeper-observe: starting testbed (3 nodes, etcd ×3, hcloud-sim, keepalived ×3, 3 agents in observe mode)");
+    try (Testbed bed = Testbed.builder().nodes(3).etcdMembers(3).namespaces(true).simJar(settings.simJar())
+        .token(KeepalivedTrials.token()).actionDuration(Duration.ofMillis(settings.actionMs())).build()) {
+      say("fipkeeper-observe: work dir " + bed.workDir());
+      try (ObserveTrials trials = new ObserveTrials(bed, settings, this::say)) {
+        for (int t = 1; t <= settings.trials(); t++) {
+          Measurement m = guarded(ObserveTrials.TOOL, Scenario.OBSERVE_KEEPALIVED, t, trials::run);
+          all.add(m);
+          print(m);
+        }
+      }
+    }
+  }
+
   /** Runs one trial; a harness failure becomes a failed measurement so the other trials still run. */
   private Measurement guarded(String tool, Scenario s, int trial, java.util.function.BiFunction<Scenario, Integer, Measurement> run) {
     try {
@@ -109,13 +133,21 @@ public final class ChaosSuite {
   }
 
   private void print(Measurement m) {
-    say(String.format(Locale.ROOT, "%-10s %-17s #%d recovery %s  client outage %s  %s", m.tool(), m.scenario(), m.trial(),
+    say(String.format(Locale.ROOT, "%-10s %-17s #%d recovery %s  client outage %s%s  %s", m.tool(), m.scenario(), m.trial(),
         m.recoveryMs() == null ? "-" : String.format(Locale.ROOT, "%.0f ms", m.recoveryMs()),
         m.outageMs() == null ? "-" : String.format(Locale.ROOT, "%.0f ms", m.outageMs()),
-        m.ok() ? "ok" : (m.tool().equals(FipkeeperTrials.TOOL) ? "VIOLATION" : "finding") + " ×" + m.violations().size()));
+        m.kubectlCalls() == null ? "" : String.format(Locale.ROOT, "  kubectl %d/%d failed, %.0f ms without answer  trial %.0f s",
+            m.kubectlFailures(), m.kubectlCalls(), m.kubectlOutageMs() == null ? 0.0 : m.kubectlOutageMs(),
+            m.durationMs() / 1000),
+        m.ok() ? "ok" : (isFipkeeper(m) ? "VIOLATION" : "finding") + " ×" + m.violations().size()));
     for (String v : m.violations()) {
       out.println("    " + v.replace("\n", "\n    "));
     }
+  }
+
+  /** fipkeeper's own trials, observe mode included: their violations fail the run; keepalived's are findings. */
+  static boolean isFipkeeper(Measurement m) {
+    return m.tool().equals(FipkeeperTrials.TOOL) || m.tool().equals(ObserveTrials.TOOL);
   }
 
   private void say(String message) {

@@ -16,7 +16,9 @@ import java.util.stream.Collectors;
  *   <li>fencing: every assign POST the simulator saw came from a node that was ACQUIRING or LEADING at that time
  *       (at some instant within {@code skew} before the simulator answered, which covers log-timestamp
  *       granularity and the request's own flight time);</li>
- *   <li>never unassigned: no unassign call, and the IP never went back to "no server" once assigned;</li>
+ *   <li>never unassigned: no unassign call, and the IP never went back to "no server" once assigned, unless the
+ *       server it was on had just been deleted (Hetzner unassigns a deleted server's IPs; the history says who
+ *       deleted it);</li>
  *   <li>no stale address: after settling, no node but the leader has the floating address bound;</li>
  *   <li>one holder: after settling, at most one node has it bound, and Hetzner routes the IP to that node;</li>
  *   <li>recovery within the scenario's bound.</li>
@@ -81,14 +83,20 @@ public final class Checker {
         out.add(report("unassign: the floating IP was unassigned at Hetzner", t, events, window, c.at()));
       }
     }
-    boolean wasAssigned = false;
+    Long lastServer = null;
     for (TrialRecord.Assignment a : t.assignments()) {
       if (a.server() != null) {
-        wasAssigned = true;
-      } else if (wasAssigned) {
+        lastServer = a.server();
+      } else if (lastServer != null && !deletedBy(window, lastServer, a.at())) {
         out.add(report("unassign: Hetzner routed the floating IP nowhere", t, events, window, a.at()));
       }
     }
+  }
+
+  /** Whether {@code server} was deleted at Hetzner by {@code at} (the route follows the deletion by one poll). */
+  private boolean deletedBy(List<SimCall> window, long server, Instant at) {
+    return window.stream().anyMatch(c -> c.isServerDeletion() && c.serverId() != null && c.serverId() == server
+        && !c.at().isAfter(at.plus(skew)));
   }
 
   private void settled(TrialRecord t, List<NodeEvent> events, List<SimCall> window, List<String> out) {

@@ -32,7 +32,6 @@ final class FipkeeperTrials {
   private final ChaosSettings settings;
   private final Checker checker;
   private final Timeline timeline;
-  private final Map<Long, String> nodeByServer = new HashMap<>();
 
   FipkeeperTrials(Testbed bed, Prober prober, ChaosSettings settings, Checker checker, Timeline timeline) {
     this.bed = bed;
@@ -40,7 +39,11 @@ final class FipkeeperTrials {
     this.settings = settings;
     this.checker = checker;
     this.timeline = timeline;
-    bed.nodes().forEach(n -> nodeByServer.put(bed.sim().serverId(n.name()), n.name()));
+  }
+
+  /** Node name of every server id, deleted servers (replaced nodes) included. */
+  private Map<Long, String> nodeByServer() {
+    return bed.sim().nodeNamesById();
   }
 
   /** Brings everything back (processes, network, faults) and waits for one leader and clean standbys. */
@@ -94,7 +97,7 @@ final class FipkeeperTrials {
     bed.agents().forEach(a -> events.addAll(AgentLog.read(a.node().name(), a.log())));
     Long bound = scenario.expectsFailover() || scenario == Scenario.ETCD_QUORUM_LOSS ? settings.bounds().of(scenario) : null;
     TrialRecord record = new TrialRecord(TOOL, scenario.id(), trial, from, to, SimCall.fromHistory(bed.sim().history()),
-        events, nodeByServer, timeline.assignments(bed.route().orElseThrow(), from, to), addresses, settled,
+        events, nodeByServer(), timeline.assignments(bed.route().orElseThrow(), from, to), addresses, settled,
         assignedAfter, result.recoveryMs(), bound, result.recovered(), extra);
     List<String> violations = checker.check(record);
     return new Measurement(TOOL, scenario.id(), trial, settings.actionMs(), result.recoveryMs(), outage,
@@ -225,7 +228,7 @@ final class FipkeeperTrials {
     long serverId = bed.sim().serverId(leader.name());
     for (TrialRecord.Assignment a : timeline.assignments(bed.route().orElseThrow(), from, to)) {
       if (a.server() == null || a.server() != serverId) {
-        extra.add("moved: the floating IP went to " + (a.server() == null ? "no server" : nodeByServer.get(a.server()))
+        extra.add("moved: the floating IP went to " + (a.server() == null ? "no server" : nodeByServer().get(a.server()))
             + " at " + a.at() + " while " + what + " (it must stay on " + leader.name() + ")");
       }
     }

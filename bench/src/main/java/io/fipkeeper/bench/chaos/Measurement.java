@@ -9,6 +9,10 @@ import java.util.List;
  * @param recoveryMs fault until another node has the IP assigned and bound (quorum loss: restore until a
  *     settled leader); null when not applicable or it never recovered
  * @param outageMs how long the outside client got no answer on the floating IP; null when not measured
+ * @param kubectlCalls kubectl runs during the trial (replacement scenarios; null elsewhere)
+ * @param kubectlFailures of those, how many failed
+ * @param kubectlOutageMs how long kubectl got no answer, first failed call to the next good one, summed
+ * @param durationMs how long the whole trial took, settling included (replacement scenarios)
  */
 public record Measurement(
     String tool,
@@ -18,12 +22,24 @@ public record Measurement(
     Double recoveryMs,
     Double outageMs,
     boolean ok,
-    List<String> violations) {
+    List<String> violations,
+    Integer kubectlCalls,
+    Integer kubectlFailures,
+    Double kubectlOutageMs,
+    Double durationMs) {
 
   public Measurement {
     recoveryMs = tenth(recoveryMs);
     outageMs = tenth(outageMs);
+    kubectlOutageMs = tenth(kubectlOutageMs);
+    durationMs = tenth(durationMs);
     violations = List.copyOf(violations);
+  }
+
+  /** A trial without kubectl's view. */
+  public Measurement(String tool, String scenario, int trial, long actionMs, Double recoveryMs, Double outageMs,
+      boolean ok, List<String> violations) {
+    this(tool, scenario, trial, actionMs, recoveryMs, outageMs, ok, violations, null, null, null, null);
   }
 
   private static Double tenth(Double ms) {

@@ -19,6 +19,11 @@ public record SimCall(Instant at, String method, String path, Long serverId, int
     return path != null && path.endsWith("/actions/unassign");
   }
 
+  /** A successful {@code DELETE /v1/servers/{serverId}}: Hetzner unassigned the server's floating IPs with it. */
+  public boolean isServerDeletion() {
+    return "DELETE".equals(method) && path != null && path.matches(".*/servers/\\d+") && httpStatus == 200;
+  }
+
   /** Reads the history array as the simulator serves it. */
   public static List<SimCall> fromHistory(JsonNode history) {
     List<SimCall> calls = new ArrayList<>();

@@ -1,12 +1,9 @@
 package io.fipkeeper.bench.keepalived;
 
 import io.fipkeeper.bench.Await;
-import io.fipkeeper.bench.HttpJson;
 import io.fipkeeper.bench.Network;
-import io.fipkeeper.bench.Node;
 import io.fipkeeper.bench.Prober;
 import io.fipkeeper.bench.Testbed;
-import io.fipkeeper.bench.TestbedException;
 import io.fipkeeper.bench.chaos.AgentLog;
 import io.fipkeeper.bench.chaos.ChaosSettings;
 import io.fipkeeper.bench.chaos.Checker;
@@ -18,17 +15,12 @@ import io.fipkeeper.bench.chaos.Scenario;
 import io.fipkeeper.bench.chaos.SimCall;
 import io.fipkeeper.bench.chaos.Timeline;
 import io.fipkeeper.bench.chaos.TrialRecord;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * keepalived's side of the comparison on a namespace testbed without agents: keepalived on every node (node 1
@@ -39,9 +31,6 @@ import java.util.Optional;
  */
 public final class KeepalivedTrials implements AutoCloseable {
   public static final String TOOL = "keepalived";
-  private static final String TOKEN = "testbed-token";
-  private static final int HTTP_PORT = 9847;
-  private static final Duration SETTLE = Duration.ofSeconds(40);
   private static final Duration QUIET = Duration.ofSeconds(4);
   private static final Duration QUIET_MAX = Duration.ofSeconds(25);
 
@@ -51,68 +40,26 @@ public final class KeepalivedTrials implements AutoCloseable {
   private final ChaosSettings settings;
   private final Checker checker;
   private final Timeline timeline;
-  private final List<KeepalivedNode> nodes = new ArrayList<>();
-  private final Map<Long, String> nodeByServer = new HashMap<>();
+  private final KeepalivedFleet fleet;
 
   public KeepalivedTrials(Testbed bed, Prober prober, ChaosSettings settings, Checker checker, Timeline timeline) {
-    if (!Files.isExecutable(KeepalivedNode.KEEPALIVED)) {
-      throw new TestbedException(KeepalivedNode.KEEPALIVED + " is missing: apt-get install keepalived");
-    }
+    this.fleet = new KeepalivedFleet(bed, settings.advertInt(), timeline);
     this.bed = bed;
-    this.network = bed.network().orElseThrow(() -> new TestbedException("keepalived needs the namespace testbed"));
+    this.network = bed.network().orElseThrow();
     this.prober = prober;
     this.settings = settings;
     this.checker = checker;
     this.timeline = timeline;
-    Path tokenFile = bed.workDir().resolve("hcloud-token");
-    try {
-      Files.writeString(tokenFile, TOKEN);
-      Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
-    } catch (IOException e) {
-      throw new TestbedException("cannot write " + tokenFile + ": " + e.getMessage(), e);
-    }
-    String assignUrl = bed.sim().apiUrl() + "/floating_ips/" + bed.floatingIpId() + "/actions/assign";
-    for (Node n : bed.nodes()) {
-      long server = bed.sim().serverId(n.name());
-      nodeByServer.put(server, n.name());
-      Path dir = bed.workDir().resolve("keepalived-" + n.name());
-      List<String> peers = bed.nodes().stream().filter(p -> p != n).map(Node::address).toList();
-      String script = dir.resolve("notify.sh").toString();
-      KeepalivedConfig config = new KeepalivedConfig(n.name(), n.address(), peers, n.index() == 1 ? 200 : 200 - 50 * n.index(),
-          settings.advertInt(), Network.FLOATING_IP, script);
-      nodes.add(new KeepalivedNode(n, network.node(n.index()), dir, config,
-          KeepalivedConfig.notifyScript(n.name(), dir.resolve("notify.log").toString(), tokenFile.toString(), assignUrl, server)));
-    }
-    nodes.forEach(this::start);
-    warmUpResponders();
-  }
-
-  /**
-   * A cold responder JVM takes a few hundred ms for its first answer, which would count as keepalived's outage
-   * the first time a node takes over; the harness asks each one once before any trial.
-   */
-  private void warmUpResponders() {
-    HttpJson http = new HttpJson();
-    for (KeepalivedNode k : nodes) {
-      String url = "http://" + k.node().address() + ":" + HTTP_PORT + "/status";
-      Await.until("responder on " + k.node().name() + " answering " + url, Duration.ofSeconds(30),
-          () -> {
-            try {
-              return http.get(url).status() == 200;
-            } catch (TestbedException e) {
-              return false; // not listening yet
-            }
-          });
-    }
+    fleet.startAll();
   }
 
   public static String token() {
-    return TOKEN;
+    return KeepalivedFleet.TOKEN;
   }
 
   public Measurement run(Scenario scenario, int trial) {
-    String leader = reset();
-    KeepalivedNode victim = node(leader);
+    String leader = fleet.reset();
+    KeepalivedNode victim = fleet.node(leader);
     int li = victim.node().index();
     Instant from = Instant.now();
     List<String> extra = new ArrayList<>();
@@ -124,21 +71,21 @@ public final class KeepalivedTrials implements AutoCloseable {
         timeline.record(leader, "sigkill keepalived and responder", NodeEvent.DOWN);
         victim.sigkill();
         victim.killResponder();
-        recovery = awaitTakeover(leader, t0);
-        start(victim);
+        recovery = fleet.awaitTakeover(leader, t0);
+        fleet.start(victim);
       }
       case LEADER_SIGTERM -> {
         timeline.record(leader, "sigterm keepalived", null);
         victim.sigterm();
-        recovery = awaitTakeover(leader, t0);
+        recovery = fleet.awaitTakeover(leader, t0);
         victim.waitExit(Duration.ofSeconds(10));
         timeline.record(leader, "exited", NodeEvent.DOWN);
-        start(victim);
+        fleet.start(victim);
       }
       case LEADER_PARTITION -> {
         timeline.record(leader, "partition", null);
         Isolation.isolate(network, li);
-        recovery = awaitTakeover(leader, t0);
+        recovery = fleet.awaitTakeover(leader, t0);
         timeline.record(leader, "heal", null);
         Isolation.rejoin(network, li);
       }
@@ -146,17 +93,18 @@ public final class KeepalivedTrials implements AutoCloseable {
     }
     awaitQuiet();
     Map<String, List<String>> addresses = new HashMap<>();
-    nodes.forEach(k -> addresses.put(k.node().name(), network.addresses(k.node().index())));
+    fleet.nodes().forEach(k -> addresses.put(k.node().name(), network.addresses(k.node().index())));
     List<NodeEvent> events = new ArrayList<>(timeline.harnessEvents());
-    nodes.forEach(k -> events.addAll(AgentLog.read(k.node().name(), k.notifyLog())));
+    fleet.nodes().forEach(k -> events.addAll(AgentLog.read(k.node().name(), k.notifyLog())));
     Instant to = Instant.now();
     Double outage = outage(t0, recovery, extra);
     TrialRecord record = new TrialRecord(TOOL, scenario.id(), trial, from, to, SimCall.fromHistory(bed.sim().history()),
-        events, nodeByServer, timeline.assignments(bed.route().orElseThrow(), from, to), addresses,
+        events, fleet.nodeByServer(), timeline.assignments(bed.route().orElseThrow(), from, to), addresses,
         masterNow(events), bed.assignedNode().orElse(null), recovery, null, recovery != null, extra);
     List<String> violations = new ArrayList<>(checker.check(record));
     if (recovery == null) {
-      violations.add("recovery: no other node had the IP assigned and bound within " + SETTLE.toSeconds() + " s");
+      violations.add("recovery: no other node had the IP assigned and bound within "
+          + KeepalivedFleet.SETTLE.toSeconds() + " s");
     }
     return new Measurement(TOOL, scenario.id(), trial, settings.actionMs(), recovery, outage, violations.isEmpty(),
         violations);
@@ -176,50 +124,13 @@ public final class KeepalivedTrials implements AutoCloseable {
     return Outage.within(prober.samples(), t0, Math.min(split, now));
   }
 
-  /** Stops every keepalived, removes leftover addresses, starts them again and waits for one settled master. */
-  private String reset() {
-    nodes.forEach(KeepalivedNode::stop);
-    for (KeepalivedNode k : nodes) {
-      Isolation.rejoin(network, k.node().index());
-      if (holds(k)) {
-        network.node(k.node().index()).ip("addr", "del", Network.FLOATING_IP + "/32", "dev", "eth0");
-      }
-    }
-    nodes.forEach(this::start);
-    String[] master = new String[1];
-    Await.until("keepalived settled on one master with the floating IP assigned and bound", SETTLE, () -> {
-      Optional<String> assigned = bed.assignedNode();
-      List<KeepalivedNode> holders = nodes.stream().filter(this::holds).toList();
-      if (assigned.isPresent() && holders.size() == 1 && holders.get(0).node().name().equals(assigned.get())) {
-        master[0] = assigned.get();
-        return true;
-      }
-      return false;
-    });
-    return master[0];
-  }
-
-  /** Waits until another node has the IP assigned at Hetzner and bound; ms since {@code t0}, or null. */
-  private Double awaitTakeover(String old, long t0) {
-    long[] at = new long[1];
-    boolean ok = Await.tryUntil(SETTLE, () -> {
-      Optional<String> assigned = bed.assignedNode();
-      if (assigned.isEmpty() || assigned.get().equals(old)) {
-        return false;
-      }
-      boolean bound = holds(node(assigned.get()));
-      at[0] = System.nanoTime();
-      return bound;
-    });
-    return ok ? (at[0] - t0) / 1e6 : null;
-  }
-
   /** Waits until who holds the address and where Hetzner routes the IP stop changing for a few seconds. */
   private void awaitQuiet() {
     String[] last = {""};
     long[] since = {System.nanoTime()};
     Await.tryUntil(QUIET_MAX, () -> {
-      String now = bed.assignedNode().orElse("-") + nodes.stream().filter(this::holds).map(k -> k.node().name()).toList();
+      String now = bed.assignedNode().orElse("-")
+          + fleet.nodes().stream().filter(fleet::holds).map(k -> k.node().name()).toList();
       if (!now.equals(last[0])) {
         last[0] = now;
         since[0] = System.nanoTime();
@@ -232,7 +143,7 @@ public final class KeepalivedTrials implements AutoCloseable {
   private String masterNow(List<NodeEvent> events) {
     Instant now = Instant.now();
     List<String> masters = new ArrayList<>();
-    for (KeepalivedNode k : nodes) {
+    for (KeepalivedNode k : fleet.nodes()) {
       String state = "STANDBY";
       for (NodeEvent e : events.stream().sorted(java.util.Comparator.comparing(NodeEvent::at)).toList()) {
         if (e.node().equals(k.node().name()) && e.state() != null && !e.at().isAfter(now)) {
@@ -246,26 +157,8 @@ public final class KeepalivedTrials implements AutoCloseable {
     return masters.size() == 1 ? masters.get(0) : null;
   }
 
-  private boolean holds(KeepalivedNode k) {
-    return network.addresses(k.node().index()).contains(Network.FLOATING_IP + "/32");
-  }
-
-  private void start(KeepalivedNode k) {
-    timeline.record(k.node().name(), "start keepalived", "STANDBY");
-    k.start(javaCommand(), System.getProperty("java.class.path"), HTTP_PORT);
-  }
-
-  private KeepalivedNode node(String name) {
-    return nodes.stream().filter(k -> k.node().name().equals(name)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no node " + name));
-  }
-
-  private static String javaCommand() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
   @Override
   public void close() {
-    nodes.parallelStream().forEach(KeepalivedNode::close);
+    fleet.close();
   }
 }

@@ -130,6 +130,7 @@ public final class ReportWriter implements Callable<Integer> {
     if (!side.isEmpty()) {
       b.append("## fipkeeper and keepalived side by side\n\n").append(side).append('\n');
     }
+    b.append(KubectlSection.render(files));
     if (chartLink != null) {
       b.append("![failover time distributions](").append(chartLink).append(")\n\n");
       b.append("Each dot is one trial. Boxes span the 25th–75th percentile with the median as a line; whiskers ")

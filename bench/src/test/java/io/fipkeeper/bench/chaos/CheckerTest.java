@@ -82,6 +82,29 @@ class CheckerTest {
   }
 
   @Test
+  void acceptsTheIpRoutedNowhereRightAfterTheServerHoldingItWasDeleted() {
+    SimCall deletion = new SimCall(at(1500), "DELETE", "/v1/servers/1", 1L, 200, null);
+    TrialRecord t = new TrialRecord("fipkeeper", "replace-leader", 1, at(0), at(10_000), List.of(deletion), List.of(),
+        NODES, List.of(new TrialRecord.Assignment(at(0), 1L), new TrialRecord.Assignment(at(1540), null),
+            new TrialRecord.Assignment(at(4000), 2L)), Map.of(), null, null, null, null, true, List.of());
+
+    assertThat(checker.check(t)).isEmpty();
+  }
+
+  @Test
+  void stillReportsAnIpRoutedNowhereWhenTheDeletedServerDidNotHoldIt() {
+    SimCall otherDeleted = new SimCall(at(1500), "DELETE", "/v1/servers/3", 3L, 200, null);
+    SimCall failedDeletion = new SimCall(at(1500), "DELETE", "/v1/servers/1", 1L, 423, "locked");
+    TrialRecord t = new TrialRecord("fipkeeper", "replace-standby", 1, at(0), at(10_000),
+        List.of(otherDeleted, failedDeletion), List.of(), NODES,
+        List.of(new TrialRecord.Assignment(at(0), 1L), new TrialRecord.Assignment(at(1600), null)),
+        Map.of(), null, null, null, null, true, List.of());
+
+    assertThat(checker.check(t)).singleElement().asString()
+        .startsWith("unassign: Hetzner routed the floating IP nowhere");
+  }
+
+  @Test
   void reportsSplitBrainStaleAddressAndBlackholeAfterSettling() {
     TrialRecord t = trial(List.of(), List.of(),
         Map.of("cp-1", List.of("203.0.113.10/32"), "cp-2", List.of("203.0.113.10/32"), "cp-3", List.of()),

@@ -65,6 +65,31 @@ class ReportWriterTest {
   }
 
   @Test
+  void kubectlsViewOfTheReplacementTrialsStandsNextToTheRecoveryTimes(@TempDir Path dir) throws Exception {
+    Path results = Files.createDirectories(dir.resolve("results"));
+    ObjectNode chaos = file("chaos");
+    ArrayNode cm = chaos.putArray("measurements");
+    measurement(cm, "fipkeeper", "leader-sigkill", 1, 1000, 3000, 2900, List.of());
+    measurement(cm, "fipkeeper", "replace-leader", 1, 1000, 3000, 2900, List.of());
+    measurement(cm, "fipkeeper", "replace-leader", 2, 1000, 6000, 5900, List.of("recovery: took 6000 ms"));
+    measurement(cm, "fipkeeper", "replace-leader", 3, 1000, 4000, 3900, List.of());
+    long[][] kubectl = {{40, 8, 1600, 8000}, {50, 25, 5000, 11_000}, {45, 12, 2400, 9000}};
+    for (int i = 0; i < 3; i++) {
+      ((ObjectNode) cm.get(i + 1)).put("kubectlCalls", kubectl[i][0]).put("kubectlFailures", kubectl[i][1])
+          .put("kubectlOutageMs", kubectl[i][2]).put("durationMs", kubectl[i][3]);
+    }
+    MAPPER.writeValue(results.resolve("chaos-replace.json").toFile(), chaos);
+
+    Path md = dir.resolve("docs/benchmarks.md");
+    ReportWriter.write(ReportWriter.readAll(results), md, dir.resolve("docs/benchmarks"), Instant.parse("2026-11-25T17:00:00Z"));
+    String text = Files.readString(md);
+
+    assertThat(text).contains("## The operator's view: kubectl through the floating IP")
+        .contains("| fipkeeper | replace-leader | 3 | 4000 / 6000 | 3900 / 5900 | 45 of 135 | 2400 / 5000 | 9 / 11 | 1 |")
+        .doesNotContain("| fipkeeper | leader-sigkill | 1 | 3000");
+  }
+
+  @Test
   void noResultsDirectoryMeansNoFiles(@TempDir Path dir) {
     assertThat(ReportWriter.readAll(dir.resolve("missing"))).isEmpty();
   }
