@@ -91,7 +91,8 @@ final class AgentParts implements AutoCloseable {
         binder = new DualStackBinder(binder, InetAddress.getByName(address), InetAddress.getByName(address6));
       }
       LeaderSettings settings = leaderSettings(config, serverId);
-      EventInbox inbox = new EventInbox(Ticker.system());
+      Ticker ticker = Ticker.system();
+      EventInbox inbox = new EventInbox(ticker);
       EtcdReachability reachability = new EtcdReachability(inbox, metrics);
       Consumer<ElectionEvent> listener = reachability;
       Optional<ObserveReport> report = Optional.empty();
@@ -105,9 +106,10 @@ final class AgentParts implements AutoCloseable {
         listener = shadow.tap(reachability);
         report = Optional.of(r);
       }
-      // the election is built last: nothing after it can fail, so there is no connection to clean up on failure
+      // the election is built last: nothing after it can fail, so there is no connection to clean up on failure;
+      // its keep-alive send times are readings of the ticker the loop decides on
       EtcdElection election = new EtcdElection(etcdSettings(config.etcd()), config.electionPrefix(), address,
-          ElectionIdentity.of(config.node(), serverId), config.etcd().leaseTtl(), listener);
+          ElectionIdentity.of(config.node(), serverId), config.etcd().leaseTtl(), ticker, listener);
       return new AgentParts(serverId, takeover, binder, inbox, election, metrics, reachability, settings, version,
           report);
     } catch (UnknownHostException | RuntimeException e) {

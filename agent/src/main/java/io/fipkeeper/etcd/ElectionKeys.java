@@ -31,6 +31,11 @@ record ElectionKeys(String base) {
     return bytes(base + "/election/");
   }
 
+  /** This agent's key in the election for {@code lease}, as etcd's election service names it. */
+  ByteSequence candidate(long lease) {
+    return bytes(base + "/election/" + Long.toHexString(lease));
+  }
+
   ByteSequence holder() {
     return bytes(base + "/holder");
   }

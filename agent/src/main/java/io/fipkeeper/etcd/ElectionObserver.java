@@ -124,7 +124,9 @@ final class ElectionObserver implements AutoCloseable {
     }
     lastLeader = node;
     lastLeaderRevision = createRevision;
-    events.accept(new ElectionEvent.LeaderSeen(node, leader == null ? 0 : leader.serverId(), createRevision));
+    // the read's store revision goes along: "no leader key" at a revision a term's key existed at ends that term
+    events.accept(new ElectionEvent.LeaderSeen(node, leader == null ? 0 : leader.serverId(), createRevision,
+        revision));
   }
 
   private void holderChanged(WatchResponse response) {

@@ -2,22 +2,18 @@ package io.fipkeeper.etcd;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.election.LeaderKey;
-import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
-import io.etcd.jetcd.support.CloseableClient;
 import io.fipkeeper.leader.AgentSnapshot;
 import io.fipkeeper.leader.HolderRecord;
 import io.fipkeeper.leader.Term;
 import io.fipkeeper.leader.port.ElectionBackend;
 import io.fipkeeper.leader.port.ElectionEvent;
 import io.fipkeeper.leader.port.ElectionException;
+import io.fipkeeper.time.Ticker;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,12 +24,13 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link ElectionBackend} on etcd's own election service (jetcd {@code Election}), one lease per agent.
  *
- * <p>Guarantees: {@link #campaign()} never blocks and never throws; every failure becomes an event
- * ({@code CampaignFailed}, {@code KeepAliveError}, {@code LeaseGone}). {@code ElectionWon} is reported only after
- * re-reading the won key with the campaign's create revision under the lease still in use, so a campaign that
- * "returns" after its key vanished is reported as failed and cleaned up, never as a win. Events reach the listener
- * in order, on one thread ({@link EventRelay}). Fencing compares the leader key's create revision in etcd; it narrows
- * the race with Hetzner's unconditional assign but cannot close it.
+ * <p>Guarantees: no method throws; every failure becomes an event. The lease ({@link OwnLease}) is kept alive by a
+ * {@link LeaseKeeper} on the injected {@link Ticker} (never jetcd's wall-clock keep-alive), and is lost only when
+ * etcd says so. Campaigns
+ * are run by {@link Campaigns}: every {@link #campaign(long)} is answered, and {@code ElectionWon} is reported only
+ * for a key re-read under the lease still in use. Events reach the listener in order, on one thread
+ * ({@link EventRelay}). Fencing compares the leader key's create revision in etcd ({@link TermGuard}); it narrows the
+ * race with Hetzner's unconditional assign but cannot close it.
  *
  * <p>Identity: every campaign key holds {@link ElectionIdentity} ({@code node/server/run}). A restarted agent adopts
  * the lease of its previous run's key ({@link #adoptPreviousLease}) instead of deleting it, so a restart keeps the
@@ -41,40 +38,44 @@ import org.slf4j.LoggerFactory;
  * the same node) sees that write and stops acting ({@code Superseded}) instead of both keeping the lease alive.
  * Keys of another identity (another server that reuses the node name, or an older agent) are never touched.
  *
- * <p>Thread-safety: all methods may be called from any thread; lease state is guarded by {@code this}.
+ * <p>Thread-safety: all methods may be called from any thread. The leader loop calls the side effects (campaign,
+ * resign, revoke, publish) from its one etcd worker, in the order it decided them.
  */
 public final class EtcdElection implements ElectionBackend {
 
   private static final Logger log = LoggerFactory.getLogger(EtcdElection.class);
 
   private final Client client;
-  private final KV kv;
   private final ElectionKeys keys;
   private final String node;
   private final ElectionIdentity identity;
   private final ByteSequence value;
-  private final long ttlSeconds;
-  private final Duration grantTimeout;
+  private final Duration ttl;
   private final EventRelay events;
   private final ElectionObserver observer;
   private final TermGuard guard;
+  private final OwnLease lease;
+  private final Campaigns campaigns;
 
   // guarded by this
-  private long leaseId;
-  private CloseableClient keepAlive;
-  private CompletableFuture<Term> campaign;
-  private Term lastWon;
   private boolean closed;
   /** The lease a newer run of this agent adopted from us; its terms are that run's now (0: none). */
   private long supersededLease;
 
   /**
    * Connects to etcd with {@code settings}; see
-   * {@link #EtcdElection(Client, String, String, ElectionIdentity, Duration, Consumer)}.
+   * {@link #EtcdElection(Client, String, String, ElectionIdentity, Duration, Consumer)}. Keep-alives are timed on the
+   * system ticker.
    */
   public EtcdElection(EtcdSettings settings, String prefix, String floatingIp, ElectionIdentity identity,
       Duration leaseTtl, Consumer<ElectionEvent> listener) {
-    this(settings.newClient(), prefix, floatingIp, identity, leaseTtl, listener, settings.dialTimeout());
+    this(settings, prefix, floatingIp, identity, leaseTtl, Ticker.system(), listener);
+  }
+
+  /** As above, with keep-alives timed on {@code ticker}: the same ticker the leader loop decides on. */
+  public EtcdElection(EtcdSettings settings, String prefix, String floatingIp, ElectionIdentity identity,
+      Duration leaseTtl, Ticker ticker, Consumer<ElectionEvent> listener) {
+    this(settings.newClient(), prefix, floatingIp, identity, leaseTtl, ticker, listener, settings.dialTimeout());
   }
 
   /**
@@ -87,44 +88,47 @@ public final class EtcdElection implements ElectionBackend {
    */
   public EtcdElection(Client client, String prefix, String floatingIp, ElectionIdentity identity, Duration leaseTtl,
       Consumer<ElectionEvent> listener) {
-    this(client, prefix, floatingIp, identity, leaseTtl, listener, Duration.ofSeconds(2));
+    this(client, prefix, floatingIp, identity, leaseTtl, Ticker.system(), listener, Duration.ofSeconds(2));
   }
 
   private EtcdElection(Client client, String prefix, String floatingIp, ElectionIdentity identity, Duration leaseTtl,
-      Consumer<ElectionEvent> listener, Duration dialTimeout) {
+      Ticker ticker, Consumer<ElectionEvent> listener, Duration dialTimeout) {
     this.client = Objects.requireNonNull(client, "client");
     this.identity = Objects.requireNonNull(identity, "identity");
-    String node = identity.node();
+    Objects.requireNonNull(ticker, "ticker");
     if (leaseTtl == null || leaseTtl.toSeconds() < 2 || leaseTtl.toMillis() % 1000 != 0) {
       throw new IllegalArgumentException("leaseTtl: must be a whole number of seconds, at least 2, got " + leaseTtl);
     }
-    this.kv = client.getKVClient();
     this.keys = ElectionKeys.of(prefix, floatingIp);
-    this.node = node;
+    this.node = identity.node();
     this.value = ElectionKeys.bytes(identity.value());
-    this.ttlSeconds = leaseTtl.toSeconds();
+    this.ttl = leaseTtl;
     // a grant that takes longer than the lease it asks for is useless
-    this.grantTimeout = dialTimeout.compareTo(leaseTtl) < 0 ? leaseTtl : dialTimeout;
+    Duration grantTimeout = dialTimeout.compareTo(leaseTtl) < 0 ? leaseTtl : dialTimeout;
     this.events = new EventRelay(Objects.requireNonNull(listener, "listener"), "etcd-election-" + node);
     this.observer = new ElectionObserver(client, keys, events, kv -> events.execute(() -> candidateWritten(kv)));
     this.guard = new TermGuard(client, keys, node);
+    this.lease = new OwnLease(client, node, leaseTtl, grantTimeout, ticker, events, this::leaseGone);
+    this.campaigns = new Campaigns(client, keys, node, value, lease, events);
+  }
+
+  /** How often a healthy lease is renewed: TTL/2 (the rule {@code LeaderSettings.withTtl} assumes). */
+  public static Duration keepAliveInterval(Duration leaseTtl) {
+    return OwnLease.keepAliveInterval(leaseTtl);
   }
 
   @Override
   public Optional<Long> adoptPreviousLease(Duration timeout) throws ElectionException {
     try {
       Optional<PreviousRun> found = PreviousRun.find(client, keys, identity, timeout);
-      if (found.isEmpty() || !keepAlive(found.get().lease())) {
+      if (found.isEmpty() || !lease.keepAlive(found.get().lease())) {
         return Optional.empty();
       }
       PreviousRun previous = found.get();
       // mark the key as this run's (same lease, same create revision: same place, same term); a previous run that is
       // still alive sees the write and stops acting
       if (!previous.claim(guard, value, timeout)) {
-        synchronized (this) {
-          leaseId = 0;
-          closeKeepAlive();
-        }
+        lease.release();
         log.info("previous run's key vanished, not adopted node={} key={}", node, previous.key());
         return Optional.empty();
       }
@@ -136,20 +140,13 @@ public final class EtcdElection implements ElectionBackend {
     }
   }
 
-  /** Starts keeping {@code lease} alive as this election's lease; false when one is already in use or it is gone. */
-  private boolean keepAlive(long lease) {
-    KeepAliveObserver keepAliveObserver = new KeepAliveObserver(lease, events, this::leaseGone);
-    // registered outside our lock: jetcd calls the observer holding its own locks, and the observer takes ours
-    CloseableClient registration = client.getLeaseClient().keepAlive(lease, keepAliveObserver);
-    synchronized (this) {
-      if (closed || leaseId != 0 || keepAliveObserver.isGone()) {
-        registration.close();
-        return false;
-      }
-      leaseId = lease;
-      keepAlive = registration;
-      return true;
-    }
+  /** The lease in use, 0 when none (tests, status). */
+  public long leaseId() {
+    return lease.id();
+  }
+
+  private synchronized boolean isClosed() {
+    return closed;
   }
 
   /**
@@ -158,123 +155,36 @@ public final class EtcdElection implements ElectionBackend {
    */
   private void candidateWritten(KeyValue written) {
     ElectionIdentity writer = ElectionIdentity.parse(ElectionKeys.string(written.getValue()));
-    long lease;
+    long ours = lease.id();
+    if (ours == 0 || written.getLease() != ours || !writer.sameAgent(identity) || writer.run().equals(identity.run())) {
+      return;
+    }
     synchronized (this) {
-      if (closed || leaseId == 0 || written.getLease() != leaseId || !writer.sameAgent(identity)
-          || writer.run().equals(identity.run())) {
+      if (closed) {
         return;
       }
-      lease = leaseId;
-      supersededLease = lease;
-      leaseId = 0;
-      closeKeepAlive();
-      campaign = null;
+      supersededLease = ours;
     }
+    lease.release();
+    campaigns.abandon(ours, "a newer run of this agent took the lease over", true);
     log.warn("superseded by a newer run of this agent node={} lease={} run={} newer_run={}", node,
-        Long.toHexString(lease), identity.run(), writer.run());
-    events.accept(new ElectionEvent.Superseded(lease, "run " + writer.run()));
+        Long.toHexString(ours), identity.run(), writer.run());
+    events.accept(new ElectionEvent.Superseded(ours, "run " + writer.run()));
   }
 
   @Override
-  public void campaign() {
-    synchronized (this) {
-      if (closed || (campaign != null && !campaign.isDone())) {
-        return; // one campaign at a time: granting, or queued in the election with the live lease
-      }
-      CompletableFuture<Term> attempt;
-      try {
-        observer.start();
-        CompletableFuture<Long> lease = leaseId != 0 ? CompletableFuture.completedFuture(leaseId) : grantLease();
-        attempt = lease.thenCompose(this::campaignWith);
-      } catch (RuntimeException e) { // jetcd throws synchronously on a closed client
-        attempt = CompletableFuture.failedFuture(e);
-      }
-      campaign = attempt;
-      CompletableFuture<Term> current = attempt;
-      attempt.whenComplete((term, error) -> {
-        if (error != null) {
-          campaignFailed(current, error);
-        }
-      });
+  public void campaign(long attempt) {
+    if (isClosed()) {
+      events.accept(new ElectionEvent.CampaignFailed(attempt, "election closed"));
+      return;
     }
+    observer.start();
+    campaigns.campaign(attempt);
   }
 
-  private CompletableFuture<Long> grantLease() {
-    return client.getLeaseClient().grant(ttlSeconds, grantTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .thenApply(granted -> {
-          long id = granted.getID();
-          if (!keepAlive(id)) {
-            throw new IllegalStateException(isClosed() ? "election closed" : "lease " + Long.toHexString(id)
-                + " lost at once");
-          }
-          log.info("lease granted node={} lease={} ttl={}", node, Long.toHexString(id), granted.getTTL());
-          return id;
-        });
-  }
-
-  private CompletableFuture<Term> campaignWith(long lease) {
-    log.debug("campaigning node={} lease={}", node, Long.toHexString(lease));
-    return client.getElectionClient().campaign(keys.electionName(), lease, value)
-        .thenCompose(response -> confirmWin(response.getLeader()));
-  }
-
-  /** A campaign can return after its key was deleted (revoke, expiry); only a key that still exists is a win. */
-  private CompletableFuture<Term> confirmWin(LeaderKey won) {
-    Term term = new Term(node, ElectionKeys.string(won.getKey()), won.getRevision(), won.getLease());
-    return kv.get(won.getKey()).thenApply(response -> {
-      boolean present = response.getKvs().stream().anyMatch(k -> k.getCreateRevision() == term.revision());
-      synchronized (this) {
-        // reported under the lock that leaseGone() takes: a win is never reported after its lease was lost
-        if (present && leaseId == term.leaseId() && !closed) {
-          // Every campaign the loop asks for gets its answer, even the same term again: the loop asks again only
-          // after it dropped the term (e.g. it judged the lease expired by its own clock while etcd kept it), and a
-          // swallowed repeat left it CAMPAIGNING forever while its key blocked every other candidate.
-          if (term.equals(lastWon)) {
-            log.info("election won again node={} term={} lease={}", node, term.revision(),
-                Long.toHexString(term.leaseId()));
-          } else {
-            lastWon = term;
-            log.info("election won node={} term={} lease={}", node, term.revision(), Long.toHexString(term.leaseId()));
-          }
-          events.accept(new ElectionEvent.ElectionWon(term));
-          return term;
-        }
-      }
-      // a win for a lease we no longer keep alive would block every other candidate until it expires
-      guard.deleteIfCreatedAt(won.getKey(), term.revision());
-      throw new IllegalStateException("campaign returned for key " + term.key() + " which is "
-          + (present ? "held by an abandoned lease" : "gone"));
-    });
-  }
-
-  private void campaignFailed(CompletableFuture<Term> attempt, Throwable error) {
-    String reason = Failures.describe(error);
-    synchronized (this) {
-      if (closed || campaign != attempt) {
-        log.debug("abandoned campaign ended node={} error={}", node, reason);
-        return;
-      }
-    }
-    log.warn("campaign failed node={} error={}", node, reason);
-    events.accept(new ElectionEvent.CampaignFailed(reason));
-  }
-
-  /** Called once by the keep-alive observer before it reports {@code LeaseGone}. */
+  /** etcd answered that the lease in use is gone; runs before {@code LeaseGone} is reported. */
   private void leaseGone(long gone) {
-    synchronized (this) {
-      if (leaseId == gone) {
-        leaseId = 0;
-        closeKeepAlive();
-        campaign = null; // its RPC may hang on etcd's side; the next campaign() starts over with a new lease
-      }
-    }
-    log.warn("lease gone node={} lease={}", node, Long.toHexString(gone));
-    // jetcd may give up on a lease etcd still holds (client-side deadline); revoking frees the election at once
-    try {
-      client.getLeaseClient().revoke(gone).orTimeout(ttlSeconds, TimeUnit.SECONDS);
-    } catch (RuntimeException closing) {
-      log.debug("lease not revoked node={} lease={} error={}", node, Long.toHexString(gone), Failures.describe(closing));
-    }
+    campaigns.abandon(gone, "lease gone", false);
   }
 
   @Override
@@ -299,30 +209,8 @@ public final class EtcdElection implements ElectionBackend {
 
   @Override
   public void revoke(Duration timeout) {
-    long lease;
-    synchronized (this) {
-      lease = leaseId;
-      leaseId = 0;
-      closeKeepAlive(); // the revoke is ours: no LeaseGone for it
-      campaign = null;
-    }
-    if (lease != 0 && !isClosed()) {
-      revokeQuietly(lease, timeout);
-    }
-  }
-
-  /** A fresh call with its own deadline, so it works during shutdown (see {@link BoundedCall}). */
-  private void revokeQuietly(long lease, Duration timeout) {
-    try {
-      BoundedCall.await(client.getLeaseClient().revoke(lease), timeout);
-      log.info("lease revoked node={} lease={}", node, Long.toHexString(lease));
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      if (KeepAliveObserver.isLeaseNotFound(e)) {
-        log.info("lease already gone node={} lease={}", node, Long.toHexString(lease));
-      } else {
-        log.warn("lease revoke failed node={} lease={} error={}", node, Long.toHexString(lease), Failures.describe(e));
-      }
-    }
+    long revoked = lease.revoke(timeout);
+    campaigns.abandon(revoked, "lease revoked", true);
   }
 
   @Override
@@ -332,17 +220,15 @@ public final class EtcdElection implements ElectionBackend {
 
   @Override
   public void publishAgent(AgentSnapshot snapshot) {
-    long lease;
-    synchronized (this) {
-      lease = leaseId;
-    }
-    if (lease == 0) {
+    long id = lease.id();
+    if (id == 0) {
       log.debug("agent snapshot not published, no lease node={}", node);
       return;
     }
     try {
-      kv.put(keys.agent(node), ByteSequence.from(JsonCodec.write(snapshot)), PutOption.builder().withLeaseId(lease).build())
-          .orTimeout(ttlSeconds, TimeUnit.SECONDS)
+      client.getKVClient().put(keys.agent(node), ByteSequence.from(JsonCodec.write(snapshot)),
+              PutOption.builder().withLeaseId(id).build())
+          .orTimeout(ttl.toSeconds(), TimeUnit.SECONDS)
           .whenComplete((ok, error) -> {
             if (error != null) {
               log.debug("agent snapshot not published node={} error={}", node, Failures.describe(error));
@@ -350,22 +236,6 @@ public final class EtcdElection implements ElectionBackend {
           });
     } catch (RuntimeException e) {
       log.debug("agent snapshot not published node={} error={}", node, Failures.describe(e));
-    }
-  }
-
-  /** The lease in use, 0 when none (tests, status). */
-  public synchronized long leaseId() {
-    return leaseId;
-  }
-
-  private synchronized boolean isClosed() {
-    return closed;
-  }
-
-  private void closeKeepAlive() {
-    if (keepAlive != null) {
-      keepAlive.close();
-      keepAlive = null;
     }
   }
 
@@ -377,8 +247,9 @@ public final class EtcdElection implements ElectionBackend {
         return;
       }
       closed = true;
-      closeKeepAlive();
     }
+    lease.close();
+    campaigns.abandon(0, "election closed", false);
     observer.close();
     client.close();
     events.close();

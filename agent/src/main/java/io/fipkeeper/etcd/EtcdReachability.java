@@ -30,8 +30,8 @@ public final class EtcdReachability implements Consumer<ElectionEvent> {
       problem = "keep-alive failing: " + e.reason();
     } else if (event instanceof ElectionEvent.CampaignFailed e) {
       problem = "campaign failing: " + e.reason();
-    } else if (!(event instanceof ElectionEvent.LeaseGone)) {
-      problem = null; // any answer from etcd (keep-alive, win, leader or holder change) proves it is reachable
+    } else if (!(event instanceof ElectionEvent.LeaseGone || event instanceof ElectionEvent.CampaignSuperseded)) {
+      problem = null; // any answer from etcd (keep-alive, win, queued, leader or holder change) proves it is reachable
     }
     inbox.accept(event);
   }

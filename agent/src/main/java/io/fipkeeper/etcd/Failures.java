@@ -1,6 +1,8 @@
 package io.fipkeeper.etcd;
 
+import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
+import io.etcd.jetcd.lease.NoSuchLeaseException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -28,6 +30,19 @@ final class Failures {
       return "etcd " + e.getErrorCode() + (message == null ? "" : ": " + firstLine(message));
     }
     return t.getClass().getSimpleName() + (message == null ? "" : ": " + firstLine(message));
+  }
+
+  /** etcd said the lease does not exist (any more): the one definite sign that a lease is gone. */
+  static boolean isLeaseNotFound(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof NoSuchLeaseException) {
+        return true;
+      }
+      if (t instanceof EtcdException e && e.getErrorCode() == ErrorCode.NOT_FOUND) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String firstLine(String message) {

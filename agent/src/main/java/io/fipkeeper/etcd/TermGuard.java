@@ -58,7 +58,11 @@ final class TermGuard {
         .commit();
   }
 
-  /** Lease TTL &gt; 0 and the term's key still exists with the term's create revision; false on any doubt. */
+  /**
+   * The term's lease is alive and its key still exists with the term's create revision; false on any doubt. A live
+   * lease has TTL &ge; 0: etcd truncates the remaining time to whole seconds, so a lease with 0.9 s left reads 0,
+   * and only a lease it does not know reads -1. The caller re-checks its own safe window once this answers.
+   */
   boolean stillLeader(Term term, Duration timeout) {
     try {
       CompletableFuture<LeaseTimeToLiveResponse> ttl =
@@ -70,7 +74,7 @@ final class TermGuard {
           .Then(Op.get(keys.electionPrefix(), ElectionObserver.FIRST_CANDIDATE))
           .commit();
       BoundedCall.await(CompletableFuture.allOf(ttl, fence), timeout);
-      boolean alive = ttl.join().getTTL() > 0;
+      boolean alive = ttl.join().getTTL() >= 0;
       TxnResponse txn = fence.join();
       boolean keyHeld = txn.isSucceeded()
           && txn.getGetResponses().get(0).getKvs().stream().anyMatch(k -> k.getCreateRevision() == term.revision());

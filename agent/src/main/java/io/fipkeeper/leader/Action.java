@@ -29,8 +29,11 @@ public sealed interface Action {
     RELEASE
   }
 
-  /** Grant a lease if needed and campaign ({@link io.fipkeeper.leader.port.ElectionBackend#campaign()}). */
-  record Campaign() implements Action {}
+  /**
+   * Grant a lease if needed and campaign ({@link io.fipkeeper.leader.port.ElectionBackend#campaign(long)}); the
+   * answer (won, queued, failed or superseded) carries {@code attempt}.
+   */
+  record Campaign(long attempt) implements Action {}
 
   /** Take the floating IP over for {@code term}; the runner fences right before every POST. */
   record Assign(Term term) implements Action {}
@@ -67,6 +70,12 @@ public sealed interface Action {
 
   /** The term was given up ({@link Resign} comes with it); report why (log, metric, {@code /status}). */
   record ReportGiveUp(GiveUp reason, String detail) implements Action {}
+
+  /**
+   * A recovery from SUSPENDED would have read Hetzner, but a read went out less than
+   * {@link LeaderSettings#RECOVERY_VERIFY_SPACING} ago: the read comes {@code in} from now instead (metric, log).
+   */
+  record ReportVerifyDeferred(Duration in) implements Action {}
 
   /** A repair is under way (its Bind/Unbind/Assign comes with it); report it once (log, metric). */
   record ReportRepair(Repair repair, String detail) implements Action {}

@@ -12,7 +12,7 @@ import java.util.Set;
  * @param state the current state
  * @param term the term this node holds or is acquiring; non-null exactly in ACQUIRING, LEADING and SUSPENDED
  * @param lease what this agent knows of its etcd lease
- * @param candidacy when it may campaign next
+ * @param candidacy when it may campaign next, and which campaign waits for an answer until when
  * @param acquisition the current term's takeover; {@link Acquisition#NONE} without a term
  * @param routing what Hetzner said last (the observed half of "holding the IP")
  * @param address what the kernel showed last (the other observed half)
@@ -57,6 +57,9 @@ public record Context(
     }
     if (state == State.LEADING && !acquisition.assigned()) {
       throw new IllegalStateException("LEADING needs the IP assigned to this server");
+    }
+    if (state == State.CAMPAIGNING && candidacy.answerDeadlineNanos() == NEVER) {
+      throw new IllegalStateException("CAMPAIGNING needs a deadline for the campaign's answer");
     }
     if (state == State.STOPPED && address.bound()) {
       throw new IllegalStateException("STOPPED with the address still bound");

@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * The rules for election facts (wins, leaders seen, keep-alives, lease loss and adoption, being superseded, campaign
- * failures), the apiserver verdict and shutdown: who this node is in the election, hence what it should hold.
- * Stateless; every method edits the {@link Transition} it is given.
+ * answers and the campaign watchdog), the apiserver verdict and shutdown: who this node is in the election, hence
+ * what it should hold. Stateless; every method edits the {@link Transition} it is given.
  */
 final class ElectionRules {
 
@@ -15,7 +15,8 @@ final class ElectionRules {
     Context c = t.c;
     switch (c.state()) {
       case STANDBY, CAMPAIGNING -> {
-        if (c.apiserverHealthy() && !c.shuttingDown() && t.now >= c.candidacy().campaignAtNanos()) {
+        if (c.apiserverHealthy() && !c.shuttingDown() && !sittingOut(t)) {
+          // also in STANDBY after a failed campaign: its call may still have been waiting, and a win is a win
           t.acquire(w.term());
         } else {
           t.emit(new Action.Resign(w.term())); // won a campaign we no longer want (unhealthy, sitting out)
@@ -33,6 +34,13 @@ final class ElectionRules {
     }
   }
 
+  /** Out of the election on purpose: after a given-up term, or while Hetzner rejects the token. */
+  private static boolean sittingOut(Transition t) {
+    Context c = t.c;
+    return t.now < c.candidacy().campaignAtNanos()
+        && (c.candidacy().abandonedTerms() > 0 || c.routing().credentialsRejected());
+  }
+
   static void onLeaderSeen(Transition t, Event.LeaderSeen s, Event e) {
     Context c = t.c;
     t.b.peers = t.b.peers.withLeader(s.node());
@@ -42,6 +50,10 @@ final class ElectionRules {
         boolean newer = s.revision() > c.term().revision();
         if (newer && s.node() != null && !t.settings.isSelf(s.node(), s.serverId())) {
           t.b.lastError = "leader key changed: leader=" + s.node();
+          t.stepOut(t.now);
+        } else if (s.node() == null && s.asOf() >= c.term().revision()) {
+          // no key at all at a revision our key existed at: ours was deleted, the term is over for sure
+          t.b.lastError = "leader key gone: term=" + c.term().revision();
           t.stepOut(t.now);
         }
       }
@@ -92,16 +104,33 @@ final class ElectionRules {
     }
     if (b.acquisition.assigned()) {
       b.state = State.LEADING;
-      if (!b.routing.verifyInFlight()) {
-        t.verify();
-      }
-      b.routing = b.routing.verifyAt(t.now + t.settings.verifyInterval().toNanos());
+      verifyAfterRecovery(t);
       t.emit(new Action.PublishHolder(b.term));
     } else {
       b.state = State.ACQUIRING;
       if (!b.routing.assignInFlight()) {
         t.assign();
       }
+    }
+  }
+
+  /**
+   * One read of Hetzner after a recovery, unless a read went out less than {@link
+   * LeaderSettings#RECOVERY_VERIFY_SPACING} ago: flapping under a slow etcd must not burn the project's shared rate
+   * limit, so the read is brought forward to that spacing instead (and counted).
+   */
+  private static void verifyAfterRecovery(Transition t) {
+    Context.Builder b = t.b;
+    if (b.routing.verifyInFlight()) {
+      return;
+    }
+    long allowedAt = b.routing.extraVerifyAllowedAt(LeaderSettings.RECOVERY_VERIFY_SPACING);
+    if (t.now >= allowedAt) {
+      t.verify();
+      b.routing = b.routing.verifyAt(t.now + t.settings.verifyInterval().toNanos());
+    } else {
+      b.routing = b.routing.verifyAt(Math.min(b.routing.nextVerifyNanos(), allowedAt));
+      t.emit(new Action.ReportVerifyDeferred(Duration.ofNanos(b.routing.nextVerifyNanos() - t.now)));
     }
   }
 
@@ -117,9 +146,11 @@ final class ElectionRules {
       }
       case CAMPAIGNING -> {
         if (g.leaseId() == c.lease().id() || c.lease().id() == 0) {
+          // the candidacy died with the lease, which only happens when etcd lost or expired it: campaign again after
+          // the backoff, not at once (a flapping etcd would otherwise see a grant and a campaign every tick)
           t.b.lease = t.b.lease.forgotten();
-          t.b.state = State.STANDBY; // candidacy died with the lease; campaign again on the next tick
-          t.b.candidacy = t.b.candidacy.due(t.now);
+          t.b.lastError = "campaign: lease gone: lease=" + Long.toHexString(g.leaseId());
+          retryCampaign(t);
         }
       }
       case STANDBY, STEPPING_DOWN -> {
@@ -155,13 +186,41 @@ final class ElectionRules {
 
   static void onCampaignFailed(Transition t, Event.CampaignFailed f) {
     t.b.lastError = "campaign: " + f.reason();
-    if (t.c.state() == State.CAMPAIGNING) {
-      t.b.state = State.STANDBY;
-      Duration d = t.settings.backoff(t.c.candidacy().campaignFailures() + 1);
-      t.b.candidacy = t.b.candidacy.failed(t.now + d.toNanos());
-      t.emit(new Action.ScheduleRetry(d, t.b.lastError));
+    if (t.c.state() == State.CAMPAIGNING && t.c.candidacy().current(f.attempt())) {
+      retryCampaign(t);
     }
-    // other states: a stale report of a campaign that no longer matters; leadership follows lease and key
+    // an older campaign's answer, or other states: it no longer matters; leadership follows lease and key
+  }
+
+  static void onCampaignQueued(Transition t, Event.CampaignQueued q) {
+    if (t.c.state() == State.CAMPAIGNING && t.c.candidacy().current(q.attempt())) {
+      // the key waits behind the leader: nothing to do but look again a while later (the watchdog re-arms)
+      t.b.candidacy = t.b.candidacy.queued(t.now + t.settings.campaignAnswerTimeout().toNanos());
+    }
+  }
+
+  static void onCampaignSuperseded(Transition t, Event.CampaignSuperseded s) {
+    if (t.c.state() == State.CAMPAIGNING && t.c.candidacy().current(s.attempt())) {
+      t.b.lastError = "campaign: " + s.reason();
+      retryCampaign(t); // the backend dropped the campaign this node still waits for: ask again after a pause
+    }
+  }
+
+  /** CAMPAIGNING: the campaign was not answered in time. Ask again; the backend re-checks a queued campaign. */
+  static void tickCampaigning(Transition t) {
+    Candidacy cd = t.c.candidacy();
+    if (t.now >= cd.answerDeadlineNanos()) {
+      t.b.lastError = "campaign " + cd.attempt() + ": no answer within " + t.settings.campaignAnswerTimeout()
+          + ", asking again";
+      t.campaign();
+    }
+  }
+
+  private static void retryCampaign(Transition t) {
+    t.b.state = State.STANDBY;
+    Duration d = t.settings.backoff(t.c.candidacy().campaignFailures() + 1);
+    t.b.candidacy = t.b.candidacy.failed(t.now + d.toNanos());
+    t.emit(new Action.ScheduleRetry(d, t.b.lastError));
   }
 
   static void onApiserverHealth(Transition t, Event.ApiserverHealth h, Event e) {

@@ -24,15 +24,22 @@ public sealed interface Event {
   record ElectionWon(Term term) implements Event {}
 
   /**
-   * The election names {@code node} leader (null: no leader key) as of {@code revision}; {@code serverId} is the
-   * leader's server id when its key records one, else 0.
+   * The election names {@code node} leader (null: no leader key), whose key has create revision {@code revision}
+   * (0 without a leader), as read at store revision {@code asOf}; {@code serverId} is the leader's server id when its
+   * key records one, else 0. No leader as of a revision at or after a term's own create revision means that term's
+   * key is gone.
    */
-  record LeaderSeen(String node, long serverId, long revision) implements Event {}
+  record LeaderSeen(String node, long serverId, long revision, long asOf) implements Event {
+    /** A leader read whose store revision is only known to be at least the leader key's. */
+    public LeaderSeen(String node, long serverId, long revision) {
+      this(node, serverId, revision, revision);
+    }
+  }
 
   /** etcd confirmed a keep-alive for {@code leaseId} that was sent no earlier than {@code sentNanos}. */
   record KeepAliveOk(long leaseId, long ttlSeconds, long sentNanos) implements Event {}
 
-  /** The keep-alive stream failed; usually transient. Deadlines, not this event, decide suspension. */
+  /** A keep-alive failed or was not answered in time; usually transient. Deadlines, not this event, suspend. */
   record KeepAliveError(long leaseId, String reason) implements Event {}
 
   /** The lease is gone for sure. */
@@ -47,8 +54,17 @@ public sealed interface Event {
   /** A newer run of this agent (same node and server) adopted this run's lease: stop acting, touch nothing. */
   record Superseded(long leaseId, String by) implements Event {}
 
-  /** A campaign attempt failed. */
-  record CampaignFailed(String reason) implements Event {}
+  /** Campaign {@code attempt} failed (etcd unreachable, lease grant refused, its lease gone). */
+  record CampaignFailed(long attempt, String reason) implements Event {}
+
+  /**
+   * Campaign {@code attempt} is in place: this agent's key waits in the election behind the leader; the win comes as
+   * {@link ElectionWon}.
+   */
+  record CampaignQueued(long attempt) implements Event {}
+
+  /** Campaign {@code attempt} was abandoned by the backend (a revoke, a newer run took the lease over). */
+  record CampaignSuperseded(long attempt, String reason) implements Event {}
 
   /** The published holder record changed (null: deleted). */
   record HolderChanged(HolderRecord holder) implements Event {}

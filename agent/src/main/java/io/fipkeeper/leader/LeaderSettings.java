@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param node this agent's node name (as written in the election)
  * @param serverId this node's Hetzner server id; with {@code node} it is the agent's identity
  * @param leaseTtl the configured election lease TTL
- * @param keepAliveInterval how often the backend renews the lease (jetcd: TTL/3)
+ * @param keepAliveInterval how often the backend renews a healthy lease (TTL/2); a request that fails or is not
+ *     answered within {@link #margin()} is followed by the next one at once
  * @param handoverTimeout how long a node that resigned on purpose (shutdown, unhealthy apiserver) keeps the address
  *     waiting for the next holder; losing leadership to an etcd problem never unbinds on a timer
  * @param verifyInterval steady-state interval between checks that Hetzner still routes the IP here
@@ -34,8 +35,20 @@ public record LeaderSettings(
     Duration takeoverTimeout,
     Duration recheckDelay) {
 
-  /** etcd's lessor checks for expired leases every 500 ms; never keep a smaller margin than one such round. */
+  /**
+   * The smallest margin between the moment the leader stops acting and the earliest moment its lease can expire:
+   * it covers the tick (100 ms) and the residue of the fence. etcd's lessor adds up to 500 ms on top (it revokes
+   * expired leases on a 500 ms loop), but that is etcd's slack, not ours to spend.
+   */
   static final Duration MIN_MARGIN = Duration.ofMillis(500);
+  /**
+   * A SUSPENDED → LEADING recovery reads Hetzner once to catch a stray assign made meanwhile, unless any read was
+   * sent less than this long ago: then the read is brought forward to this spacing instead. Flapping under a slow
+   * etcd costs at most one extra GET per 30 s (120/h of the 3600/h project budget shared with the CCM and CSI).
+   */
+  public static final Duration RECOVERY_VERIFY_SPACING = Duration.ofSeconds(30);
+  /** A campaign with no answer (won, queued, failed, superseded) for this many lease TTLs is asked again. */
+  static final int CAMPAIGN_ANSWER_TTLS = 3;
   /** How often the kernel is asked whether the address is still there (while it matters: leading or holding). */
   public static final Duration ADDRESS_CHECK_INTERVAL = Duration.ofSeconds(2);
   /** Retries inside a takeover wait at most this long: the endpoint may be dark, and the takeover is bounded. */
@@ -62,10 +75,10 @@ public record LeaderSettings(
     if (keepAliveInterval.isNegative() || keepAliveInterval.isZero()) {
       throw new IllegalArgumentException("keepAliveInterval: must be positive, got " + keepAliveInterval);
     }
-    Duration margin = keepAliveInterval.compareTo(MIN_MARGIN) > 0 ? keepAliveInterval : MIN_MARGIN;
-    if (leaseTtl.compareTo(margin) <= 0) {
-      throw new IllegalArgumentException("leaseTtl: must be longer than the safety margin " + margin
-          + " (max of keepAliveInterval and 500ms), got " + leaseTtl);
+    Duration margin = marginFor(keepAliveInterval);
+    if (leaseTtl.minus(margin).compareTo(keepAliveInterval) <= 0) {
+      throw new IllegalArgumentException("leaseTtl: the safe window (leaseTtl - " + margin + ") must be longer than "
+          + "keepAliveInterval " + keepAliveInterval + " so that a renewal fits in it, got " + leaseTtl);
     }
     for (var d : new Duration[] {handoverTimeout, verifyInterval, retryInitial, retryMax, takeoverTimeout,
         recheckDelay}) {
@@ -79,16 +92,19 @@ public record LeaderSettings(
   }
 
   /**
-   * The defaults: lease TTL 2 s renewed every TTL/3, handover 10 s, verify every 60 s, backoff 1 s doubling to 30 s,
+   * The defaults: lease TTL 2 s renewed every TTL/2, handover 10 s, verify every 60 s, backoff 1 s doubling to 30 s,
    * apiserver probe on, takeover bounded at 20 s, re-check 10 s after a takeover.
    */
   public static LeaderSettings defaults(String node, long serverId) {
     return withTtl(node, serverId, Duration.ofSeconds(2));
   }
 
-  /** The defaults with another lease TTL; the keep-alive interval follows as TTL/3 (what jetcd does). */
+  /**
+   * The defaults with another lease TTL; the keep-alive interval follows as TTL/2 ({@code
+   * io.fipkeeper.etcd.LeaseKeeper} renews on the same rule).
+   */
   public static LeaderSettings withTtl(String node, long serverId, Duration leaseTtl) {
-    return new LeaderSettings(node, serverId, leaseTtl, leaseTtl.dividedBy(3), Duration.ofSeconds(10),
+    return new LeaderSettings(node, serverId, leaseTtl, leaseTtl.dividedBy(2), Duration.ofSeconds(10),
         Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(30), true, Duration.ofSeconds(20),
         Duration.ofSeconds(10));
   }
@@ -116,15 +132,37 @@ public record LeaderSettings(
     return node.equals(otherNode) && (otherServerId == 0 || otherServerId == serverId);
   }
 
-  /** How much earlier than the lease expiry the leader stops acting: max(keep-alive interval, 500 ms). */
+  /**
+   * How much earlier than the earliest possible lease expiry the leader stops acting: max(half the keep-alive
+   * interval, 500 ms); 500 ms with the default 2 s TTL. This is the real safety margin. etcd renews a lease to
+   * {@code TTL} from when it processes a keep-alive, which is after the request was sent, so {@code sent + TTL} is a
+   * lower bound of the expiry; the leader acts only until {@code sent + TTL - margin}, checked on every 100 ms tick
+   * and, for an assign, right before and again right after the fence's round trip to etcd. Half the keep-alive
+   * interval is also each request's own deadline: a renewal that fails or is not answered within it is followed by
+   * the next at once, so two renewals fit before the lease could expire.
+   */
   public Duration margin() {
-    return keepAliveInterval.compareTo(MIN_MARGIN) > 0 ? keepAliveInterval : MIN_MARGIN;
+    return marginFor(keepAliveInterval);
   }
 
-  /** How long after a confirmed keep-alive was sent the leader may keep acting: TTL - margin (2 s TTL: 1.333 s). */
+  private static Duration marginFor(Duration keepAliveInterval) {
+    Duration half = keepAliveInterval.dividedBy(2);
+    return half.compareTo(MIN_MARGIN) > 0 ? half : MIN_MARGIN;
+  }
+
+  /**
+   * How long after a confirmed keep-alive was sent the leader may keep acting: TTL - margin (2 s TTL: 1.5 s). A
+   * renewal sent one interval (1 s) after the last confirmed one may take up to TTL - margin - interval (500 ms)
+   * to be answered before the leader suspends.
+   */
   public Duration safeWindow(Duration ttl) {
     Duration w = ttl.minus(margin());
     return w.isNegative() ? Duration.ZERO : w;
+  }
+
+  /** How long a campaign may go without an answer before it is asked again: {@value #CAMPAIGN_ANSWER_TTLS} TTLs. */
+  public Duration campaignAnswerTimeout() {
+    return leaseTtl.multipliedBy(CAMPAIGN_ANSWER_TTLS);
   }
 
   /** Backoff after {@code failures} consecutive failures (1 = first): retryInitial * 2^(failures-1), capped. */

@@ -19,14 +19,24 @@ import java.util.Objects;
  *
  * <p><b>SUSPENDED vs lost.</b> A missing keep-alive answer is not a lost lease: etcd may just be slow or a member
  * may be electing. The leader stops acting (no assign, no publish) once no keep-alive was confirmed for the safe
- * window, {@code TTL - max(keepAliveInterval, 500ms)}, counted from when the last confirmed keep-alive was sent
- * (a lower bound of when etcd renewed the lease, so the lease cannot have expired inside the window). That is
- * SUSPENDED: the IP stays assigned at Hetzner and the address stays bound. A keep-alive for the same lease brings it
- * straight back to LEADING (the lease never expired, so the key and thus the leadership were never lost) with one
- * verify to catch a stray assign made meanwhile and a fresh holder record. The lease is lost on LeaseGone, on a
- * newer leader or holder, on a fenced assign, or when the full TTL has passed since the last confirmed send: then
- * someone else may lead, and the agent campaigns again, keeping the address while the IP still routes here. An etcd
- * outage of any length therefore never darkens the endpoint while Hetzner routes the IP to this node.
+ * window, {@code TTL - margin} ({@link LeaderSettings#margin()}, 500 ms by default), counted from when the last
+ * confirmed keep-alive was sent (a lower bound of when etcd renewed the lease, so the lease cannot have expired
+ * inside the window). That is SUSPENDED: the IP stays assigned at Hetzner and the address stays bound. A keep-alive
+ * for the same lease brings it straight back to LEADING (the lease never expired, so the key and thus the leadership
+ * were never lost) with one verify, spaced at least {@link LeaderSettings#RECOVERY_VERIFY_SPACING} from the last
+ * one, to catch a stray assign made meanwhile, and a fresh holder record. SUSPENDED lasts past the full TTL too:
+ * the leader's own clock cannot tell whether etcd kept the lease (a new etcd leader extends every lease by an
+ * election timeout), so only definite evidence ends the term: LeaseGone (etcd answered that the lease is not
+ * found), the leader key gone or a newer leader or holder, or a fenced assign. Then someone else may lead, and the
+ * agent campaigns again, keeping the address while the IP still routes here. An etcd outage of any length therefore
+ * never darkens the endpoint while Hetzner routes the IP to this node, and an etcd leader election does not cost
+ * this node its term.
+ *
+ * <p><b>Every campaign is answered.</b> Each Campaign carries a number; the backend answers it as won, queued
+ * (waiting behind the leader), failed or superseded. CAMPAIGNING has a deadline ({@link
+ * LeaderSettings#campaignAnswerTimeout()}): a campaign unanswered by then is asked again, and a queued one is
+ * re-checked that often, so a campaign lost anywhere between the loop and etcd cannot leave the node CAMPAIGNING
+ * forever. A campaign that failed, or whose lease etcd lost, is retried after the backoff.
  *
  * <p><b>Bounded takeover.</b> A won term must get the IP routed here within {@code takeoverTimeout}; retries inside
  * it are short (at most 1 s). A term that cannot (the deadline passes, Hetzner refuses for good, or rejects the
@@ -107,6 +117,10 @@ public final class LeaderStateMachine {
       ElectionRules.onSuperseded(t, s);
     } else if (e instanceof Event.CampaignFailed f) {
       ElectionRules.onCampaignFailed(t, f);
+    } else if (e instanceof Event.CampaignQueued q) {
+      ElectionRules.onCampaignQueued(t, q);
+    } else if (e instanceof Event.CampaignSuperseded s) {
+      ElectionRules.onCampaignSuperseded(t, s);
     } else if (e instanceof Event.HolderChanged h) {
       AddressRules.onHolderChanged(t, h, e);
     } else if (e instanceof Event.AssignDone d) {
@@ -142,7 +156,10 @@ public final class LeaderStateMachine {
         AddressRules.tickHolding(t);
         t.maybeCampaign();
       }
-      case CAMPAIGNING -> AddressRules.tickHolding(t);
+      case CAMPAIGNING -> {
+        AddressRules.tickHolding(t);
+        ElectionRules.tickCampaigning(t);
+      }
       case ACQUIRING, LEADING -> {
         if (t.now >= t.suspendDeadline(c.lease())) {
           t.suspend();
@@ -153,9 +170,11 @@ public final class LeaderStateMachine {
       }
       case SUSPENDED -> {
         if (t.now >= t.leaseExpiry(c.lease())) {
-          t.b.lastError = "lease expired by local clock: no keep-alive confirmed for " + c.lease().ttl();
-          t.stepOut(t.now);
-          return;
+          // not a loss: etcd may have kept the lease (a new etcd leader extends every lease by an election timeout),
+          // and only etcd can say. Keep not acting until a keep-alive answers (back to LEADING) or etcd says the
+          // lease or the key is gone, or a newer leader or holder shows up.
+          t.b.lastError = "no keep-alive confirmed for " + c.lease().ttl() + ": waiting for etcd to confirm or deny"
+              + " the lease";
         }
         AddressRules.tickHolding(t);
       }

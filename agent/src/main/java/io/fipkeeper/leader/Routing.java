@@ -1,5 +1,7 @@
 package io.fipkeeper.leader;
 
+import java.time.Duration;
+
 /**
  * What Hetzner said last about the floating IP, and the reads and writes of it in flight. An observation, never a
  * promise: it is refreshed by every takeover, every verify and every re-check of a held address.
@@ -12,9 +14,11 @@ package io.fipkeeper.leader;
  * @param holdChecks re-checks done since this node started holding the address without leadership
  * @param credentialsRejected the last Hetzner answer that judged the token was a 401/403
  * @param rejections consecutive credentials rejections while trying to take over (drives the sit-out)
+ * @param lastVerifyNanos when the last read was issued ({@link Long#MIN_VALUE}: never); spaces out the extra reads
+ *     after SUSPENDED → LEADING recoveries
  */
 public record Routing(Long server, boolean assignInFlight, boolean verifyInFlight, long nextVerifyNanos,
-    int holdChecks, boolean credentialsRejected, int rejections) {
+    int holdChecks, boolean credentialsRejected, int rejections, long lastVerifyNanos) {
   public Routing {
     if (holdChecks < 0 || rejections < 0) {
       throw new IllegalStateException("counts must not be negative: holdChecks=" + holdChecks
@@ -22,7 +26,7 @@ public record Routing(Long server, boolean assignInFlight, boolean verifyInFligh
     }
   }
 
-  static final Routing UNKNOWN = new Routing(null, false, false, Context.NEVER, 0, false, 0);
+  static final Routing UNKNOWN = new Routing(null, false, false, Context.NEVER, 0, false, 0, Long.MIN_VALUE);
 
   /** Whether Hetzner's last answer routes the IP to {@code serverId}. */
   public boolean routesTo(long serverId) {
@@ -30,45 +34,58 @@ public record Routing(Long server, boolean assignInFlight, boolean verifyInFligh
   }
 
   Routing observed(Long now) {
-    return new Routing(now, assignInFlight, verifyInFlight, nextVerifyNanos, holdChecks, false, rejections);
+    return new Routing(now, assignInFlight, verifyInFlight, nextVerifyNanos, holdChecks, false, rejections,
+        lastVerifyNanos);
   }
 
   Routing assignIssued() {
-    return new Routing(server, true, verifyInFlight, nextVerifyNanos, holdChecks, credentialsRejected, rejections);
+    return new Routing(server, true, verifyInFlight, nextVerifyNanos, holdChecks, credentialsRejected, rejections,
+        lastVerifyNanos);
   }
 
   Routing assignEnded() {
-    return new Routing(server, false, verifyInFlight, nextVerifyNanos, holdChecks, credentialsRejected, rejections);
+    return new Routing(server, false, verifyInFlight, nextVerifyNanos, holdChecks, credentialsRejected, rejections,
+        lastVerifyNanos);
   }
 
-  Routing verifyIssued() {
-    return new Routing(server, assignInFlight, true, nextVerifyNanos, holdChecks, credentialsRejected, rejections);
+  Routing verifyIssued(long now) {
+    return new Routing(server, assignInFlight, true, nextVerifyNanos, holdChecks, credentialsRejected, rejections,
+        now);
   }
 
   Routing verifyEnded() {
-    return new Routing(server, assignInFlight, false, nextVerifyNanos, holdChecks, credentialsRejected, rejections);
+    return new Routing(server, assignInFlight, false, nextVerifyNanos, holdChecks, credentialsRejected, rejections,
+        lastVerifyNanos);
   }
 
   Routing verifyAt(long atNanos) {
-    return new Routing(server, assignInFlight, verifyInFlight, atNanos, holdChecks, credentialsRejected, rejections);
+    return new Routing(server, assignInFlight, verifyInFlight, atNanos, holdChecks, credentialsRejected, rejections,
+        lastVerifyNanos);
   }
 
   Routing holdChecked(long nextNanos) {
     return new Routing(server, assignInFlight, verifyInFlight, nextNanos, holdChecks + 1, credentialsRejected,
-        rejections);
+        rejections, lastVerifyNanos);
   }
 
   Routing holdStarted(long firstCheckNanos) {
-    return new Routing(server, assignInFlight, verifyInFlight, firstCheckNanos, 0, credentialsRejected, rejections);
+    return new Routing(server, assignInFlight, verifyInFlight, firstCheckNanos, 0, credentialsRejected, rejections,
+        lastVerifyNanos);
   }
 
   Routing rejected(boolean duringTakeover) {
     return new Routing(server, assignInFlight, verifyInFlight, nextVerifyNanos, holdChecks, true,
-        duringTakeover ? rejections + 1 : rejections);
+        duringTakeover ? rejections + 1 : rejections, lastVerifyNanos);
   }
 
   /** A takeover completed: the token works for writes too. */
   Routing accepted() {
-    return new Routing(server, assignInFlight, verifyInFlight, nextVerifyNanos, holdChecks, false, 0);
+    return new Routing(server, assignInFlight, verifyInFlight, nextVerifyNanos, holdChecks, false, 0,
+        lastVerifyNanos);
+  }
+
+  /** When an extra read (after a recovery) may go out: {@code spacing} after the last read of any kind. */
+  long extraVerifyAllowedAt(Duration spacing) {
+    return lastVerifyNanos == Long.MIN_VALUE ? Long.MIN_VALUE : lastVerifyNanos + spacing.toNanos();
   }
 }

@@ -55,10 +55,12 @@ final class Transition {
 
   // ---- election
 
+  /** Issues the next campaign; it must be answered by the campaign-answer deadline or it is asked again. */
   void campaign() {
+    long answerBy = now + settings.campaignAnswerTimeout().toNanos();
+    b.candidacy = c.state() == State.CAMPAIGNING ? b.candidacy.askedAgain(answerBy) : b.candidacy.issued(now, answerBy);
     b.state = State.CAMPAIGNING;
-    b.candidacy = b.candidacy.issued(now);
-    emit(new Action.Campaign());
+    emit(new Action.Campaign(b.candidacy.attempt()));
   }
 
   /** Campaigns when allowed and due; a node whose token was rejected first checks it with one read instead. */
@@ -222,7 +224,7 @@ final class Transition {
   }
 
   void verify() {
-    b.routing = b.routing.verifyIssued();
+    b.routing = b.routing.verifyIssued(now);
     emit(new Action.VerifyAssignment());
   }
 

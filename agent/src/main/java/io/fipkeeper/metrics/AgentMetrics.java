@@ -71,6 +71,8 @@ public final class AgentMetrics implements AutoCloseable {
   public static final String TAKEOVERS_GIVEN_UP = "fipkeeper.takeovers.given.up";
   /** Counter per repair: the address re-bound, the IP re-assigned, a stray address released. */
   public static final String REPAIRS = "fipkeeper.repairs";
+  /** Counter: reads of Hetzner after a SUSPENDED → LEADING recovery deferred to keep them 30 s apart. */
+  public static final String RECOVERY_VERIFIES_DEFERRED = "fipkeeper.recovery.verifies.deferred";
   /** Gauge per mode value ({@code active}, {@code observe}), 1 for the configured mode. */
   public static final String MODE = "fipkeeper.mode";
   /** Gauge 0/1, observe mode only: this agent's election would have it hold the floating IP now. */
@@ -139,6 +141,7 @@ public final class AgentMetrics implements AutoCloseable {
 
   private final Counter leaderTransitions;
   private final Counter keepAliveFailures;
+  private final Counter recoveryVerifiesDeferred;
   private final Timer failoverDuration;
   private final Map<Action.GiveUp, Counter> givenUp = new EnumMap<>(Action.GiveUp.class);
   private final Map<Action.Repair, Counter> repairs = new EnumMap<>(Action.Repair.class);
@@ -207,6 +210,9 @@ public final class AgentMetrics implements AutoCloseable {
         .register(registry);
     keepAliveFailures = Counter.builder(ETCD_KEEPALIVE_FAILURES)
         .description("etcd lease keep-alive errors seen by this agent")
+        .register(registry);
+    recoveryVerifiesDeferred = Counter.builder(RECOVERY_VERIFIES_DEFERRED)
+        .description("reads of Hetzner after a recovery from SUSPENDED deferred to keep them 30 s apart")
         .register(registry);
     for (Action.GiveUp reason : Action.GiveUp.values()) {
       givenUp.put(reason, Counter.builder(TAKEOVERS_GIVEN_UP)
@@ -311,6 +317,10 @@ public final class AgentMetrics implements AutoCloseable {
 
   public void keepAliveFailed() {
     keepAliveFailures.increment();
+  }
+
+  public void recoveryVerifyDeferred() {
+    recoveryVerifiesDeferred.increment();
   }
 
   public void setCredentialsRejected(boolean rejected) {

@@ -51,6 +51,8 @@ public final class MetricsObserver implements LeaderObserver {
       metrics.recordGiveUp(g.reason());
     } else if (action instanceof Action.ReportRepair r) {
       metrics.recordRepair(r.repair());
+    } else if (action instanceof Action.ReportVerifyDeferred) {
+      metrics.recoveryVerifyDeferred();
     }
   }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** One agent's election in a test: the real {@link EtcdElection} plus every event it reported, in order. */
 final class Candidate implements AutoCloseable {
@@ -17,6 +18,7 @@ final class Candidate implements AutoCloseable {
   final ElectionIdentity identity;
   final List<ElectionEvent> events = new CopyOnWriteArrayList<>();
   final EtcdElection election;
+  private final AtomicLong attempts = new AtomicLong();
 
   /** A candidate on {@code node}'s server ({@link #serverOf}): two candidates of one node are two runs of one agent. */
   Candidate(EtcdExtension etcd, String prefix, String node, Duration ttl) {
@@ -28,6 +30,13 @@ final class Candidate implements AutoCloseable {
     this.identity = identity;
     this.election = new EtcdElection(EtcdSettings.plain(etcd.endpoints()), prefix, "203.0.113.10", identity, ttl,
         events::add);
+  }
+
+  /** Campaigns as the leader loop does: each campaign with the next number. Returns that number. */
+  long campaign() {
+    long attempt = attempts.incrementAndGet();
+    election.campaign(attempt);
+    return attempt;
   }
 
   /** The server id a test gives a node name. */

@@ -31,9 +31,9 @@ class ClusterStatusReaderTest {
     try (Candidate a = new Candidate(etcd, prefix, "node-a", Duration.ofSeconds(5));
         Candidate b = new Candidate(etcd, prefix, "node-b", Duration.ofSeconds(5));
         ClusterStatusReader reader = new ClusterStatusReader(EtcdSettings.plain(etcd.endpoints()), prefix, "203.0.113.10")) {
-      a.election.campaign();
+      a.campaign();
       await("node-a wins").atMost(Duration.ofSeconds(10)).until(a::won);
-      b.election.campaign();
+      b.campaign();
       await("node-b has a lease").atMost(Duration.ofSeconds(5)).until(() -> b.election.leaseId() != 0);
       Term term = a.term().orElseThrow();
       HolderRecord holder = new HolderRecord("node-a", 11, "203.0.113.10", term.revision(), Instant.parse("2026-01-02T03:04:05Z"));

@@ -81,7 +81,7 @@ class EtcdClientCertEtcdTest {
     try (EtcdElection election =
         new EtcdElection(settings, EtcdExtension.randomPrefix(), "203.0.113.10", ElectionIdentity.of(node, 7),
             Duration.ofSeconds(2), events::add)) {
-      election.campaign();
+      election.campaign(1);
       await(node + " campaign ends in " + outcome.getSimpleName() + ", events " + events).atMost(Duration.ofSeconds(30))
           .until(() -> events.stream().anyMatch(outcome::isInstance));
       if (events.stream().anyMatch(ElectionEvent.ElectionWon.class::isInstance)) {

@@ -72,7 +72,7 @@ class EtcdTlsTest {
     List<ElectionEvent> events = new CopyOnWriteArrayList<>();
     try (EtcdElection election =
         new EtcdElection(settings, EtcdExtension.randomPrefix(), "203.0.113.10", ElectionIdentity.of("node-" + form, 7), Duration.ofSeconds(2), events::add)) {
-      election.campaign();
+      election.campaign(1);
       await(form + " wins over mTLS, events " + events).atMost(Duration.ofSeconds(10))
           .until(() -> events.stream().anyMatch(ElectionEvent.ElectionWon.class::isInstance));
       election.revoke(Duration.ofSeconds(2));
@@ -85,7 +85,7 @@ class EtcdTlsTest {
     List<ElectionEvent> events = new CopyOnWriteArrayList<>();
     try (EtcdElection election =
         new EtcdElection(caOnly, EtcdExtension.randomPrefix(), "203.0.113.10", ElectionIdentity.of("node-x", 7), Duration.ofSeconds(2), events::add)) {
-      election.campaign();
+      election.campaign(1);
       await("campaign refused without client certificate").atMost(Duration.ofSeconds(20))
           .until(() -> events.stream().anyMatch(ElectionEvent.CampaignFailed.class::isInstance));
     }

@@ -51,7 +51,7 @@ final class Fixture {
     return apply(standby(), T0, new Event.ApiserverHealth(false));
   }
 
-  /** Campaign issued at T0, a keep-alive sent at T0 confirmed. */
+  /** Campaign 1 issued at T0 (answer due by T0+6s), a keep-alive sent at T0 confirmed. */
   Context campaigning() {
     return apply(standby(), T0, new Event.Tick(), new Event.KeepAliveOk(LEASE, 2, T0));
   }
@@ -97,9 +97,19 @@ final class Fixture {
     return apply(acquiring(), at(300), new Event.AssignFailed(TERM, Event.Failure.CREDENTIALS, "401 unauthorized"));
   }
 
-  /** No keep-alive since the one sent at T0: suspended on the tick at T0+1400ms (safe window 1333ms). */
+  /** No keep-alive since the one sent at T0: suspended on the tick at T0+1600ms (safe window 1500ms). */
   Context suspended() {
-    return apply(leading(), at(1400), new Event.Tick());
+    return apply(leading(), at(1600), new Event.Tick());
+  }
+
+  /**
+   * Suspended at 1.6 s, recovered at 1.7 s with a verify (answered at 1.8 s), suspended again on the tick at 3.2 s:
+   * the last read of Hetzner went out at 1.7 s.
+   */
+  Context suspendedAfterAVerify() {
+    Context c = apply(suspended(), at(1700), new Event.KeepAliveOk(LEASE, 2, at(1590)));
+    c = apply(c, at(1800), new Event.VerifyResult(SELF_SERVER));
+    return apply(c, at(3200), new Event.Tick());
   }
 
   /** Shutdown at T0+500ms while leading: handover window until T0+10.5s. */

@@ -23,6 +23,7 @@ import io.fipkeeper.leader.Action.Repair;
 import io.fipkeeper.leader.Action.ReportFailover;
 import io.fipkeeper.leader.Action.ReportGiveUp;
 import io.fipkeeper.leader.Action.ReportRepair;
+import io.fipkeeper.leader.Action.ReportVerifyDeferred;
 import io.fipkeeper.leader.Action.Resign;
 import io.fipkeeper.leader.Action.Revoke;
 import io.fipkeeper.leader.Action.ScheduleRetry;
@@ -63,7 +64,7 @@ class LeaderStateMachineTableTest {
     return Stream.of(
         // STANDBY
         new Row("STANDBY first Tick healthy → CAMPAIGNING, reads the kernel once and campaigns", Fixture::standby,
-            tick, T0, State.CAMPAIGNING, List.of(new ObserveAddress(), new Campaign())),
+            tick, T0, State.CAMPAIGNING, List.of(new ObserveAddress(), new Campaign(1))),
         new Row("STANDBY first Tick unhealthy → STANDBY, reads the kernel once, no campaign",
             Fixture::unhealthyStandby, tick, T0, State.STANDBY, List.of(new ObserveAddress())),
         new Row("STANDBY AddressObserved(bound) at start-up → keeps it, asks Hetzner", Fixture::standby,
@@ -71,7 +72,7 @@ class LeaderStateMachineTableTest {
         new Row("STANDBY LeaseAdopted, then unhealthy → revokes the adopted candidacy", Fixture::adopted,
             new Event.ApiserverHealth(false), T0, State.STANDBY, List.of(new Revoke())),
         new Row("STANDBY ApiserverHealth(ok) → CAMPAIGNING", Fixture::unhealthyStandby,
-            new Event.ApiserverHealth(true), T0, State.CAMPAIGNING, List.of(new Campaign())),
+            new Event.ApiserverHealth(true), T0, State.CAMPAIGNING, List.of(new Campaign(1))),
         new Row("STANDBY KeepAliveOk ignored", Fixture::standby, ok, T0, State.STANDBY, List.of()),
         new Row("STANDBY ElectionWon while unhealthy → resigns the unwanted term", Fixture::unhealthyStandby,
             new Event.ElectionWon(TERM), T0, State.STANDBY, List.of(new Resign(TERM))),
@@ -83,16 +84,30 @@ class LeaderStateMachineTableTest {
         new Row("CAMPAIGNING ElectionWon → ACQUIRING, binds then assigns", Fixture::campaigning,
             new Event.ElectionWon(TERM), at(10), State.ACQUIRING, List.of(new Bind(), new Assign(TERM))),
         new Row("CAMPAIGNING CampaignFailed → STANDBY with backoff", Fixture::campaigning,
-            new Event.CampaignFailed("etcd unreachable"), at(10), State.STANDBY,
+            new Event.CampaignFailed(1, "etcd unreachable"), at(10), State.STANDBY,
             List.of(new ScheduleRetry(Duration.ofSeconds(1), "campaign: etcd unreachable"))),
+        new Row("CAMPAIGNING CampaignFailed of an older campaign → ignored", Fixture::campaigning,
+            new Event.CampaignFailed(0, "etcd unreachable"), at(10), State.CAMPAIGNING, List.of()),
+        new Row("CAMPAIGNING CampaignQueued → stays, nothing to do", Fixture::campaigning,
+            new Event.CampaignQueued(1), at(10), State.CAMPAIGNING, List.of()),
+        new Row("CAMPAIGNING CampaignSuperseded(current) → STANDBY with backoff", Fixture::campaigning,
+            new Event.CampaignSuperseded(1, "lease revoked"), at(10), State.STANDBY,
+            List.of(new ScheduleRetry(Duration.ofSeconds(1), "campaign: lease revoked"))),
+        new Row("CAMPAIGNING CampaignSuperseded of an older campaign → ignored", Fixture::campaigning,
+            new Event.CampaignSuperseded(0, "lease revoked"), at(10), State.CAMPAIGNING, List.of()),
+        new Row("CAMPAIGNING Tick before the answer deadline (3 TTLs) → nothing", Fixture::campaigning, tick,
+            at(5_999), State.CAMPAIGNING, List.of()),
+        new Row("CAMPAIGNING Tick at the answer deadline → the watchdog asks again", Fixture::campaigning, tick,
+            at(6_000), State.CAMPAIGNING, List.of(new Campaign(2))),
         new Row("CAMPAIGNING ApiserverHealth(false) → STANDBY, withdraws candidacy", Fixture::campaigning,
             new Event.ApiserverHealth(false), at(10), State.STANDBY, List.of(new Revoke())),
         new Row("CAMPAIGNING LeaderSeen(other) only recorded", Fixture::campaigning,
             new Event.LeaderSeen(OTHER, 0, 7), at(10), State.CAMPAIGNING, List.of()),
         new Row("CAMPAIGNING KeepAliveError ignored", Fixture::campaigning,
             new Event.KeepAliveError(LEASE, "unavailable"), at(10), State.CAMPAIGNING, List.of()),
-        new Row("CAMPAIGNING LeaseGone → STANDBY (campaigns again on tick)", Fixture::campaigning,
-            new Event.LeaseGone(LEASE), at(10), State.STANDBY, List.of()),
+        new Row("CAMPAIGNING LeaseGone → STANDBY, campaigns again after the backoff", Fixture::campaigning,
+            new Event.LeaseGone(LEASE), at(10), State.STANDBY,
+            List.of(new ScheduleRetry(Duration.ofSeconds(1), "campaign: lease gone: lease=abc"))),
         // ACQUIRING
         new Row("ACQUIRING AssignDone(self) → LEADING, publishes, reports failover", Fixture::acquiring,
             new Event.AssignDone(TERM, SELF_SERVER), at(300), State.LEADING,
@@ -118,10 +133,12 @@ class LeaderStateMachineTableTest {
             Fixture::acquiring, new Event.AssignFailed(TERM, Failure.FENCED, "fenced"), at(300), State.STANDBY,
             List.of(new Resign(TERM), new Unbind())),
         new Row("ACQUIRING Tick past safe window → SUSPENDED (never unassign)", Fixture::acquiring, tick,
-            at(1334), State.SUSPENDED, List.of()),
+            at(1500), State.SUSPENDED, List.of()),
+        new Row("ACQUIRING Tick inside safe window → ACQUIRING", Fixture::acquiring, tick, at(1499), State.ACQUIRING,
+            List.of()),
         new Row("ACQUIRING LeaseGone → CAMPAIGNING, address kept while the assign is in flight (never unassign)",
             Fixture::acquiring,
-            new Event.LeaseGone(LEASE), at(300), State.CAMPAIGNING, List.of(new Campaign())),
+            new Event.LeaseGone(LEASE), at(300), State.CAMPAIGNING, List.of(new Campaign(2))),
         new Row("ACQUIRING ApiserverHealth(false) → STEPPING_DOWN, resigns", Fixture::acquiring,
             new Event.ApiserverHealth(false), at(300), State.STEPPING_DOWN, List.of(new Resign(TERM))),
         new Row("ACQUIRING KeepAliveOk recorded", Fixture::acquiring, ok, at(1100), State.ACQUIRING, List.of()),
@@ -138,10 +155,10 @@ class LeaderStateMachineTableTest {
             new Event.AssignDone(TERM, SELF_SERVER), at(400), State.LEADING,
             List.of(new PublishHolder(TERM2), new ReportFailover(Duration.ofMillis(100)))),
         // LEADING
-        new Row("LEADING Tick inside safe window, verify not due → nothing", Fixture::leading, tick, at(1300),
+        new Row("LEADING Tick inside safe window, verify not due → nothing", Fixture::leading, tick, at(1499),
             State.LEADING, List.of()),
         new Row("LEADING Tick past safe window → SUSPENDED, no unassign, no unbind (etcd outage)", Fixture::leading,
-            tick, at(1334), State.SUSPENDED, List.of()),
+            tick, at(1500), State.SUSPENDED, List.of()),
         new Row("LEADING ElectionWon(same term) is a duplicate", Fixture::leading, new Event.ElectionWon(TERM),
             at(400), State.LEADING, List.of()),
         new Row("LEADING ElectionWon(newer term of ours) → ACQUIRING for it, fenced by the new term",
@@ -151,14 +168,19 @@ class LeaderStateMachineTableTest {
         new Row("LEADING KeepAliveError → LEADING (etcd outage: never unassign)", Fixture::leading,
             new Event.KeepAliveError(LEASE, "unavailable"), at(400), State.LEADING, List.of()),
         new Row("LEADING LeaseGone → CAMPAIGNING, no unassign, address kept", Fixture::leading,
-            new Event.LeaseGone(LEASE), at(400), State.CAMPAIGNING, List.of(new Campaign())),
+            new Event.LeaseGone(LEASE), at(400), State.CAMPAIGNING, List.of(new Campaign(2))),
         new Row("LEADING LeaderSeen(other, newer) → CAMPAIGNING", Fixture::leading,
-            new Event.LeaderSeen(OTHER, 0, 43), at(400), State.CAMPAIGNING, List.of(new Campaign())),
+            new Event.LeaderSeen(OTHER, 0, 43), at(400), State.CAMPAIGNING, List.of(new Campaign(2))),
         new Row("LEADING LeaderSeen(self on another server, newer) → a reused node name is somebody else",
             Fixture::leading, new Event.LeaderSeen(SELF, OTHER_SERVER, 43), at(400), State.CAMPAIGNING,
-            List.of(new Campaign())),
+            List.of(new Campaign(2))),
         new Row("LEADING LeaderSeen(other, older) is stale → LEADING", Fixture::leading,
             new Event.LeaderSeen(OTHER, 0, 41), at(400), State.LEADING, List.of()),
+        new Row("LEADING LeaderSeen(no leader key as of a later revision) → our key is gone: CAMPAIGNING",
+            Fixture::leading, new Event.LeaderSeen(null, 0, 0, 50), at(400), State.CAMPAIGNING,
+            List.of(new Campaign(2))),
+        new Row("LEADING LeaderSeen(no leader key as of an earlier revision) is stale → LEADING", Fixture::leading,
+            new Event.LeaderSeen(null, 0, 0, 41), at(400), State.LEADING, List.of()),
         new Row("LEADING VerifyResult(self) → LEADING", Fixture::leading,
             new Event.VerifyResult(SELF_SERVER), at(400), State.LEADING, List.of()),
         new Row("LEADING VerifyResult(other) → ACQUIRING, repairs by assigning again (fenced)", Fixture::leading,
@@ -182,36 +204,42 @@ class LeaderStateMachineTableTest {
             new Event.HolderChanged(holder(SELF, SELF_SERVER, 42)), at(400), State.LEADING, List.of()),
         new Row("LEADING HolderChanged(other, newer epoch) → CAMPAIGNING, unbinds at once", Fixture::leading,
             new Event.HolderChanged(holder(OTHER, OTHER_SERVER, 50)), at(400), State.CAMPAIGNING,
-            List.of(new Campaign(), new Unbind())),
+            List.of(new Campaign(2), new Unbind())),
         new Row("LEADING HolderChanged(other, older epoch) is stale", Fixture::leading,
             new Event.HolderChanged(holder(OTHER, OTHER_SERVER, 30)), at(400), State.LEADING, List.of()),
         new Row("LEADING CampaignFailed (stale) ignored", Fixture::leading,
-            new Event.CampaignFailed("late"), at(400), State.LEADING, List.of()),
+            new Event.CampaignFailed(1, "late"), at(400), State.LEADING, List.of()),
         new Row("LEADING BindFailed → retry bind later", Fixture::leading,
             new Event.BindFailed("RTNETLINK answers: Operation not permitted"), at(400), State.LEADING,
             List.of(new ScheduleRetry(Duration.ofSeconds(1), "bind: RTNETLINK answers: Operation not permitted"))),
         // SUSPENDED
         new Row("SUSPENDED KeepAliveOk(same lease, fresh) → LEADING, verifies", Fixture::suspended,
-            new Event.KeepAliveOk(LEASE, 2, at(1390)), at(1500), State.LEADING,
+            new Event.KeepAliveOk(LEASE, 2, at(1590)), at(1700), State.LEADING,
             List.of(new VerifyAssignment(), new PublishHolder(TERM))),
+        new Row("SUSPENDED KeepAliveOk(same lease, fresh), a read sent 2 s earlier → LEADING, the read deferred",
+            Fixture::suspendedAfterAVerify, new Event.KeepAliveOk(LEASE, 2, at(3590)), at(3700), State.LEADING,
+            List.of(new ReportVerifyDeferred(Duration.ofMillis(28_000)), new PublishHolder(TERM))),
         new Row("SUSPENDED KeepAliveOk(same lease, sent too long ago) stays SUSPENDED", Fixture::suspended,
-            new Event.KeepAliveOk(LEASE, 2, at(100)), at(1500), State.SUSPENDED, List.of()),
+            new Event.KeepAliveOk(LEASE, 2, at(100)), at(1700), State.SUSPENDED, List.of()),
         new Row("SUSPENDED KeepAliveOk(other lease) ignored", Fixture::suspended,
-            new Event.KeepAliveOk(LEASE + 1, 2, at(1390)), at(1500), State.SUSPENDED, List.of()),
+            new Event.KeepAliveOk(LEASE + 1, 2, at(1590)), at(1700), State.SUSPENDED, List.of()),
         new Row("SUSPENDED KeepAliveError → SUSPENDED (never unassign)", Fixture::suspended,
-            new Event.KeepAliveError(LEASE, "unavailable"), at(1500), State.SUSPENDED, List.of()),
+            new Event.KeepAliveError(LEASE, "unavailable"), at(1700), State.SUSPENDED, List.of()),
         new Row("SUSPENDED LeaseGone → CAMPAIGNING, IP kept at Hetzner, address kept", Fixture::suspended,
-            new Event.LeaseGone(LEASE), at(1500), State.CAMPAIGNING, List.of(new Campaign())),
-        new Row("SUSPENDED Tick past full TTL → lost, CAMPAIGNING (never unassign)", Fixture::suspended, tick,
-            at(2000), State.CAMPAIGNING, List.of(new Campaign())),
+            new Event.LeaseGone(LEASE), at(1700), State.CAMPAIGNING, List.of(new Campaign(2))),
+        new Row("SUSPENDED LeaderSeen(no leader key as of a later revision) → CAMPAIGNING, address kept",
+            Fixture::suspended, new Event.LeaderSeen(null, 0, 0, 60), at(1700), State.CAMPAIGNING,
+            List.of(new Campaign(2))),
+        new Row("SUSPENDED Tick past the full TTL → still SUSPENDED: only etcd can say the lease is gone "
+            + "(never unassign)", Fixture::suspended, tick, at(2000), State.SUSPENDED, List.of(new ObserveAddress())),
         new Row("SUSPENDED Tick before TTL → nothing", Fixture::suspended, tick, at(1999), State.SUSPENDED,
             List.of()),
         new Row("SUSPENDED VerifyResult(other) → unbinds (IP no longer routes here)", Fixture::suspended,
-            new Event.VerifyResult(OTHER_SERVER), at(1500), State.SUSPENDED, List.of(new Unbind())),
+            new Event.VerifyResult(OTHER_SERVER), at(1700), State.SUSPENDED, List.of(new Unbind())),
         new Row("SUSPENDED AssignFailed(retryable) → no retry while suspended", Fixture::suspended,
-            new Event.AssignFailed(TERM, Failure.RETRYABLE, "503"), at(1500), State.SUSPENDED, List.of()),
+            new Event.AssignFailed(TERM, Failure.RETRYABLE, "503"), at(1700), State.SUSPENDED, List.of()),
         new Row("SUSPENDED ApiserverHealth(false) → STEPPING_DOWN, resigns", Fixture::suspended,
-            new Event.ApiserverHealth(false), at(1500), State.STEPPING_DOWN, List.of(new Resign(TERM))),
+            new Event.ApiserverHealth(false), at(1700), State.STEPPING_DOWN, List.of(new Resign(TERM))),
         new Row("SUSPENDED (60s TTL) 10 s later → keeps the address: no handover timer (never unassign)",
             f -> suspendedLong(), tick, LONG_TTL_SUSPEND + Duration.ofSeconds(10).toNanos(), State.SUSPENDED,
             List.of(new ObserveAddress()), LONG_TTL),
@@ -231,9 +259,10 @@ class LeaderStateMachineTableTest {
         new Row("CAMPAIGNING(holding) HolderChanged(other, older) → keeps the address (never unassign)",
             Fixture::holding, new Event.HolderChanged(holder(OTHER, OTHER_SERVER, 30)), at(900),
             State.CAMPAIGNING, List.of()),
-        new Row("CAMPAIGNING(holding) 10 minutes without etcd → still keeps the address (never unassign)",
+        new Row("CAMPAIGNING(holding) 10 minutes without etcd → still keeps the address, asks for its campaign again "
+            + "(never unassign)",
             Fixture::holding, tick, at(600_000), State.CAMPAIGNING,
-            List.of(new VerifyAssignment(), new ObserveAddress())),
+            List.of(new VerifyAssignment(), new ObserveAddress(), new Campaign(3))),
         // STEPPING_DOWN
         new Row("STEPPING_DOWN(shutdown) HolderChanged(other) → STOPPED, unbinds", Fixture::shuttingDown,
             new Event.HolderChanged(holder(OTHER, OTHER_SERVER, 50)), at(900), State.STOPPED, List.of(new Unbind())),
@@ -327,7 +356,7 @@ class LeaderStateMachineTableTest {
     assertThat(gaveUp.lastResignation()).isEqualTo("takeover not completed within PT20S");
     assertThat(gaveUp.address().bound()).isFalse();
     assertThat(F.machine.next(gaveUp, new Event.Tick(), at(21_009)).actions()).as("sits out 1 s").isEmpty();
-    assertThat(F.machine.next(gaveUp, new Event.Tick(), at(21_010)).actions()).containsExactly(new Campaign());
+    assertThat(F.machine.next(gaveUp, new Event.Tick(), at(21_010)).actions()).containsExactly(new Campaign(2));
     assertThat(F.machine.next(gaveUp, new Event.ElectionWon(TERM2), at(20_500)).actions())
         .as("a win while sitting out is resigned at once").containsExactly(new Resign(TERM2));
   }
@@ -353,7 +382,7 @@ class LeaderStateMachineTableTest {
 
     Context works = F.apply(check.context(), at(30_400), new Event.VerifyResult(OTHER_SERVER));
     assertThat(works.routing().credentialsRejected()).isFalse();
-    assertThat(F.machine.next(works, new Event.Tick(), at(30_500)).actions()).containsExactly(new Campaign());
+    assertThat(F.machine.next(works, new Event.Tick(), at(30_500)).actions()).containsExactly(new Campaign(2));
   }
 
   /** Start-up: an address found bound is a restart of the holder when Hetzner routes the IP here, else stale. */
@@ -366,6 +395,21 @@ class LeaderStateMachineTableTest {
         new ReportRepair(Repair.RELEASE, "floating IP routes to server 202, not here"), new Unbind());
     assertThat(F.machine.next(found, new Event.HolderChanged(holder(OTHER, OTHER_SERVER, 30)), at(100)).actions())
         .as("a holder record of another node for an unknown term: Hetzner decides").isEmpty();
+  }
+
+  /**
+   * The campaign watchdog asks again with the lease the first campaign got: a win for a lease never confirmed is
+   * judged from when that first campaign was issued (its grant cannot be earlier), not from when it was asked again.
+   */
+  @Test
+  void aWinForAnUnconfirmedLeaseAfterTheWatchdogAskedAgainCountsFromTheFirstCampaign() {
+    Context askedAgain = F.apply(F.standby(), T0, new Event.Tick()); // campaign 1 at T0, no keep-alive confirmed
+    askedAgain = F.apply(askedAgain, at(6_000), new Event.Tick()); // campaign 2, the same lease
+    assertThat(askedAgain.candidacy().attempt()).isEqualTo(2);
+    assertThat(askedAgain.candidacy().campaignIssuedNanos()).isEqualTo(T0);
+    var won = F.machine.next(askedAgain, new Event.ElectionWon(TERM), at(6_100));
+    assertThat(won.state()).as("the lease may be 6.1 s old: not fresh enough to act on").isEqualTo(State.SUSPENDED);
+    assertThat(won.actions()).noneMatch(Assign.class::isInstance);
   }
 
   @Test

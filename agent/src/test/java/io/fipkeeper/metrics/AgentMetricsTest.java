@@ -56,6 +56,7 @@ class AgentMetricsTest {
     expected.put("fipkeeper_hcloud_credentials_rejected", "gauge");
     expected.put("fipkeeper_takeovers_given_up_total", "counter");
     expected.put("fipkeeper_repairs_total", "counter");
+    expected.put("fipkeeper_recovery_verifies_deferred_total", "counter");
     expected.put("fipkeeper_mode", "gauge");
     expected.put("fipkeeper_observe_would_hold", "gauge");
     expected.put("fipkeeper_observe_would_actions_total", "counter");

@@ -34,17 +34,27 @@ public record ApiEndpoint(URI url, List<String> certSans) {
     return url.getPort();
   }
 
-  /** Runs {@code java -jar <agentJar> talos-patch --floating-ip IP --dns NAME} and parses its output. */
+  /**
+   * Runs {@code java -jar <agentJar> talos-patch --talos-version 1.13 --floating-ip IP --dns NAME} for both parts
+   * (the endpoint is in {@code --for cluster}, the apiserver SANs in {@code --for control-planes}) and parses them.
+   * The v1alpha1 form is the one the operator's Talos 1.13 configs use.
+   */
   public static ApiEndpoint fromTalosPatch(Path agentJar, String floatingIp, String dnsName) {
     if (!Files.isRegularFile(agentJar)) {
       throw new TestbedException("agent jar missing: " + agentJar + " (build it: ./mvnw -q -DskipTests package)");
     }
-    Command.Result r = Command.exec(List.of(JavaCommand.java(), "-Xmx64m", "-XX:+UseSerialGC", "-jar",
-        agentJar.toString(), "talos-patch", "--floating-ip", floatingIp, "--dns", dnsName), 60_000);
-    if (r.exitCode() != 0) {
-      throw new TestbedException("fipkeeper talos-patch failed (exit " + r.exitCode() + "): " + r.stderr().strip());
+    StringBuilder yaml = new StringBuilder();
+    for (String part : List.of("cluster", "control-planes")) {
+      Command.Result r = Command.exec(List.of(JavaCommand.java(), "-Xmx64m", "-XX:+UseSerialGC", "-jar",
+          agentJar.toString(), "talos-patch", "--talos-version", "1.13", "--for", part, "--floating-ip", floatingIp,
+          "--dns", dnsName), 60_000);
+      if (r.exitCode() != 0) {
+        throw new TestbedException("fipkeeper talos-patch --for " + part + " failed (exit " + r.exitCode() + "): "
+            + r.stderr().strip());
+      }
+      yaml.append(r.stdout()).append('\n');
     }
-    return parse(r.stdout());
+    return parse(yaml.toString());
   }
 
   /**

@@ -330,7 +330,7 @@ public final class Testbed implements AutoCloseable {
         startSim();
       }
       boolean withAgents = (spec.agentJar != null || spec.agentLaunch != null) && sim != null;
-      if (withAgents) {
+      if (withAgents || (spec.apiservers && sim != null)) {
         endpoint = spec.agentJar != null
             ? ApiEndpoint.fromTalosPatch(spec.agentJar, Network.FLOATING_IP, ApiEndpoint.DNS_NAME)
             : ApiEndpoint.fallback(Network.FLOATING_IP);
@@ -345,6 +345,8 @@ public final class Testbed implements AutoCloseable {
         }
         // apiservers are looked up by slot at close time: a replaced node's server is stopped too
         closeables.add(() -> apiservers.forEach(FakeApiserver::close));
+      }
+      if (withAgents) {
         for (Node n : nodes) {
           agents.add(newAgent(n));
         }
@@ -455,6 +457,7 @@ public final class Testbed implements AutoCloseable {
     private Path agentJar;
     private Path simJar;
     private List<String> agentLaunch;
+    private boolean apiservers;
     // random per testbed, so a search of logs and endpoints for it cannot hit anything else
     private String token = "tb-" + java.util.HexFormat.of().formatHex(randomBytes());
     private final Map<String, String> agentSettings = new java.util.LinkedHashMap<>();
@@ -508,6 +511,15 @@ public final class Testbed implements AutoCloseable {
      */
     public Builder agentLaunch(List<String> jvmArgs) {
       this.agentLaunch = List.copyOf(jvmArgs);
+      return this;
+    }
+
+    /**
+     * Starts the nodes' TLS apiservers (and the endpoint, CA and kubeconfig) even without testbed agents: for
+     * scenarios that launch agents of their own, such as observers beside keepalived. With agents they always run.
+     */
+    public Builder apiservers(boolean start) {
+      this.apiservers = start;
       return this;
     }
 

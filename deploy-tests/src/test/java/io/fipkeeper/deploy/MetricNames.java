@@ -25,6 +25,7 @@ final class MetricNames {
       "fipkeeper_hcloud_credentials_rejected",
       "fipkeeper_takeovers_given_up_total",
       "fipkeeper_repairs_total",
+      "fipkeeper_recovery_verifies_deferred_total",
       "fipkeeper_mode",
       "fipkeeper_observe_would_hold",
       "fipkeeper_observe_would_actions_total");

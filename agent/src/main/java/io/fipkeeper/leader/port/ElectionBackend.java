@@ -24,7 +24,7 @@ public interface ElectionBackend extends AutoCloseable {
 
   /**
    * At start-up: finds the election key of this agent's previous run (same node and server id) whose lease is still
-   * alive, takes that lease over (keeps it alive; the next {@link #campaign()} uses it, so the key keeps its place
+   * alive, takes that lease over (keeps it alive; the next {@link #campaign(long)} uses it, so the key keeps its place
    * and, if it leads, its term) and marks the key as this run's, which tells a previous run that is still alive to
    * stop acting. Keys of other identities are never touched. Blocking, bounded by {@code timeout}.
    *
@@ -33,11 +33,16 @@ public interface ElectionBackend extends AutoCloseable {
   Optional<Long> adoptPreviousLease(Duration timeout) throws ElectionException;
 
   /**
-   * Grants a lease (if none is alive), starts its keep-alive and campaigns. Never blocks. Reports
-   * {@link ElectionEvent.ElectionWon} when this node's key becomes the leader key, keep-alive outcomes, and
-   * {@link ElectionEvent.LeaderSeen} whenever the observed leader changes.
+   * Grants a lease (if none is alive), starts keeping it alive and campaigns. Called on the one worker that performs
+   * every etcd side effect, in the order the loop asked for them (a revoke after a campaign abandons that campaign);
+   * blocks at most for one bounded etcd call, never for the campaign itself. Every call is answered with exactly one
+   * of {@link ElectionEvent.ElectionWon} (this node's key is the leader key), {@link ElectionEvent.CampaignQueued}
+   * (the key waits behind the leader), {@link ElectionEvent.CampaignFailed} or {@link
+   * ElectionEvent.CampaignSuperseded}, carrying {@code attempt} — never silence. Asking again while a campaign is
+   * queued re-checks it (a win the campaign call missed is reported) instead of queueing a second one. Also reports
+   * keep-alive outcomes and {@link ElectionEvent.LeaderSeen} whenever the observed leader changes.
    */
-  void campaign();
+  void campaign(long attempt);
 
   /**
    * The fencing check done right before every assign: the term's lease is alive and the leader key still has

@@ -9,11 +9,16 @@ public sealed interface ElectionEvent {
   record ElectionWon(Term term) implements ElectionEvent {}
   /**
    * The observed leader changed; {@code node} is null when there is no leader key. {@code serverId} is the leader's
-   * server id when its key records one (keys of older agents record only the node name), else 0.
+   * server id when its key records one (keys of older agents record only the node name), else 0; {@code revision}
+   * is the leader key's create revision (0 without one) and {@code asOf} the store revision of the read.
    */
-  record LeaderSeen(String node, long serverId, long revision) implements ElectionEvent {
+  record LeaderSeen(String node, long serverId, long revision, long asOf) implements ElectionEvent {
+    public LeaderSeen(String node, long serverId, long revision) {
+      this(node, serverId, revision, revision);
+    }
+
     public LeaderSeen(String node, long revision) {
-      this(node, 0, revision);
+      this(node, 0, revision, revision);
     }
   }
   /**
@@ -30,12 +35,16 @@ public sealed interface ElectionEvent {
       this(leaseId, ttlSeconds, UNKNOWN_SENT);
     }
   }
-  /** The keep-alive stream failed; etcd may be unreachable for now (SUSPENDED, not LOST). */
+  /** A keep-alive failed or was not answered in time; etcd may be slow or unreachable for now (SUSPENDED, not LOST). */
   record KeepAliveError(long leaseId, String reason) implements ElectionEvent {}
-  /** The lease is gone for sure (NOT_FOUND, TTL 0 or the stream completed): someone else may lead now. */
+  /** etcd answered that the lease is gone (not found): someone else may lead now. */
   record LeaseGone(long leaseId) implements ElectionEvent {}
-  /** A campaign attempt failed (etcd unreachable, lease grant refused); retry with backoff. */
-  record CampaignFailed(String reason) implements ElectionEvent {}
+  /** Campaign {@code attempt} failed (etcd unreachable, lease grant refused, its lease gone); retry with backoff. */
+  record CampaignFailed(long attempt, String reason) implements ElectionEvent {}
+  /** Campaign {@code attempt} is in place: the key waits behind the leader; the win comes as {@link ElectionWon}. */
+  record CampaignQueued(long attempt) implements ElectionEvent {}
+  /** Campaign {@code attempt} was abandoned (a revoke, a newer run of this agent took the lease over). */
+  record CampaignSuperseded(long attempt, String reason) implements ElectionEvent {}
   /** The holder record changed: {@code holder} now has the floating IP (null when deleted). */
   record HolderChanged(HolderRecord holder) implements ElectionEvent {}
   /**

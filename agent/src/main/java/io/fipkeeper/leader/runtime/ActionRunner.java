@@ -67,8 +67,9 @@ final class ActionRunner {
   }
 
   void run(Action action) {
-    if (action instanceof Action.Campaign) {
-      campaign();
+    if (action instanceof Action.Campaign c) {
+      // on the etcd worker like every other etcd side effect: a revoke or resign queued before it runs before it
+      submit(threads.etcd(), "campaign", () -> campaign(c.attempt()));
     } else if (action instanceof Action.Assign a) {
       submit(threads.hetzner(), "assign", () -> assign(a.term()));
     } else if (action instanceof Action.VerifyAssignment) {
@@ -101,6 +102,9 @@ final class ActionRunner {
     } else if (action instanceof Action.ReportGiveUp g) {
       log.warn("gave up the term reason={} fip={} node={} error={}", g.reason().name().toLowerCase(),
           takeover.address(), settings.node(), g.detail());
+    } else if (action instanceof Action.ReportVerifyDeferred d) {
+      log.info("verify after recovery deferred fip={} node={} in={}ms", takeover.address(), settings.node(),
+          d.in().toMillis());
     } else if (action instanceof Action.ReportRepair r) {
       log.warn("repairing action={} fip={} node={} error={}", r.repair().name().toLowerCase(), takeover.address(),
           settings.node(), r.detail());
@@ -129,11 +133,11 @@ final class ActionRunner {
     }
   }
 
-  private void campaign() {
+  private void campaign(long attempt) {
     try {
-      election.campaign();
+      election.campaign(attempt);
     } catch (RuntimeException e) {
-      inbox.post(new Event.CampaignFailed(message(e)));
+      inbox.post(new Event.CampaignFailed(attempt, message(e)));
     }
   }
 
@@ -149,13 +153,14 @@ final class ActionRunner {
   }
 
   /**
-   * Right before the POST: still leading locally (inside the safe window, same term) and etcd confirms the lease
-   * and the leader key's revision. Any doubt is a no.
+   * Right before the POST: still leading locally (inside the safe window, same term), etcd confirms the lease and
+   * the leader key's revision, and still leading locally once etcd has answered. Any doubt is a no.
    */
   private boolean fence(Term term) {
     boolean ok;
     try {
-      ok = locallyLeading.test(term) && election.stillLeader(term, FENCE_TIMEOUT);
+      // the local window again after etcd answered: the answer may have taken most of FENCE_TIMEOUT
+      ok = locallyLeading.test(term) && election.stillLeader(term, FENCE_TIMEOUT) && locallyLeading.test(term);
     } catch (RuntimeException e) {
       log.warn("fence check failed term={} error={}", term.revision(), message(e));
       ok = false;

@@ -42,7 +42,7 @@ public final class EventInbox implements Consumer<ElectionEvent> {
     if (e instanceof ElectionEvent.ElectionWon w) {
       return new Event.ElectionWon(w.term());
     } else if (e instanceof ElectionEvent.LeaderSeen s) {
-      return new Event.LeaderSeen(s.node(), s.serverId(), s.revision());
+      return new Event.LeaderSeen(s.node(), s.serverId(), s.revision(), s.asOf());
     } else if (e instanceof ElectionEvent.KeepAliveOk k) {
       long sent = k.sentNanos() == ElectionEvent.KeepAliveOk.UNKNOWN_SENT ? receivedNanos : k.sentNanos();
       return new Event.KeepAliveOk(k.leaseId(), k.ttlSeconds(), sent);
@@ -51,7 +51,11 @@ public final class EventInbox implements Consumer<ElectionEvent> {
     } else if (e instanceof ElectionEvent.LeaseGone g) {
       return new Event.LeaseGone(g.leaseId());
     } else if (e instanceof ElectionEvent.CampaignFailed f) {
-      return new Event.CampaignFailed(f.reason());
+      return new Event.CampaignFailed(f.attempt(), f.reason());
+    } else if (e instanceof ElectionEvent.CampaignQueued q) {
+      return new Event.CampaignQueued(q.attempt());
+    } else if (e instanceof ElectionEvent.CampaignSuperseded s) {
+      return new Event.CampaignSuperseded(s.attempt(), s.reason());
     } else if (e instanceof ElectionEvent.HolderChanged h) {
       return new Event.HolderChanged(h.holder());
     } else if (e instanceof ElectionEvent.Superseded s) {

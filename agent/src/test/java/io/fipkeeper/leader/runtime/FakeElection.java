@@ -27,8 +27,12 @@ final class FakeElection implements ElectionBackend {
     return previousLease == 0 ? Optional.empty() : Optional.of(previousLease);
   }
 
+  /** The numbers of the campaigns asked for, in order. */
+  final List<Long> attempts = new CopyOnWriteArrayList<>();
+
   @Override
-  public void campaign() {
+  public void campaign(long attempt) {
+    attempts.add(attempt);
     calls.add("campaign");
   }
 

@@ -58,7 +58,7 @@ class LeaderLoopThreadTest {
       await("ACQUIRING with the takeover stuck at Hetzner").atMost(AWAIT)
           .until(() -> loop.state() == State.ACQUIRING);
 
-      ticker.advance(Duration.ofMillis(1400));
+      ticker.advance(Duration.ofMillis(1600));
       loop.post(new Event.Tick());
       await("SUSPENDED although the takeover is still running").atMost(AWAIT)
           .until(() -> loop.state() == State.SUSPENDED);

@@ -151,7 +151,7 @@ public final class ChaosSuite {
   private void runObserve(List<Measurement> all) {
     say("fipkeeper-observe: starting testbed (3 nodes, etcd ×3, hcloud-sim, keepalived ×3, 3 agents in observe mode)");
     try (Testbed bed = Testbed.builder().nodes(3).etcdMembers(3).namespaces(true).simJar(settings.simJar())
-        .token(KeepalivedTrials.token()).actionDuration(Duration.ofMillis(settings.actionMs())).build()) {
+        .apiservers(true).token(KeepalivedTrials.token()).actionDuration(Duration.ofMillis(settings.actionMs())).build()) {
       say("fipkeeper-observe: work dir " + bed.workDir());
       try (ObserveTrials trials = new ObserveTrials(bed, settings, this::say)) {
         for (int t = 1; t <= settings.trialsOf(Scenario.OBSERVE_KEEPALIVED); t++) {

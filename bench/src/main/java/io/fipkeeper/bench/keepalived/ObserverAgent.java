@@ -57,7 +57,7 @@ final class ObserverAgent implements AutoCloseable {
           leaseTtl: "%ds"
         interface: "eth0"
         binder: "ip"
-        apiserver: {url: "%s", interval: "500ms", failureThreshold: 2}
+        apiserver: {url: "%s", interval: "500ms", failureThreshold: 2, insecureSkipVerify: true}
         handoverTimeout: "5s"
         http: {listen: "0.0.0.0:%d"}
         log: {format: "plain", level: "info"}
