@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kubectl watching, the issue 8/9 scenarios address-removed, winner-cannot-reach-hetzner, leader-crash-restart and
  * etcd-leader-kill, etcd quorum loss and a failed assign action), plus keepalived's crash failover; no fipkeeper
  * trial may violate a rule or miss its recovery bound. The scenarios listed in {@link Scenario#AWAITING_AGENT_FIX}
- * (leader-crash-restart, etcd-leader-kill) are left out until the agent work lands (run them here with
+ * (leader-crash-restart) are left out until the agent work lands (run them here with
  * {@code -Dfipkeeper.chaos.awaiting=run}).
  */
 @Timeout(780)
