@@ -221,15 +221,15 @@ public final class Network implements AutoCloseable {
    * packets to {@link #GATEWAY} (a blackhole policy rule), so its requests hang until they time out, as with a
    * broken route or firewall between one host and the API. etcd, probes and the harness are not affected.
    */
-  public void cutApi(int index) {
+  public void cutApi(int index, String address) {
     if (!router.ip("rule", "show", "pref", Integer.toString(apiRule(index))).isBlank()) {
       return;
     }
-    router.ip("rule", "add", "pref", Integer.toString(apiRule(index)), "from", nodeAddress(index), "to", GATEWAY,
-        "blackhole");
+    // the node's address now: a replaced node has a new one
+    router.ip("rule", "add", "pref", Integer.toString(apiRule(index)), "from", address, "to", GATEWAY, "blackhole");
   }
 
-  /** Undoes {@link #cutApi(int)}; a no-op when node i is not cut. */
+  /** Undoes {@link #cutApi(int, String)}; a no-op when node i is not cut. */
   public void restoreApi(int index) {
     if (!router.ip("rule", "show", "pref", Integer.toString(apiRule(index))).isBlank()) {
       router.ip("rule", "del", "pref", Integer.toString(apiRule(index)));

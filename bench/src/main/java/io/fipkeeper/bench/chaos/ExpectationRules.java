@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -109,9 +108,8 @@ final class ExpectationRules {
   }
 
   private void ipStays(List<String> out) {
-    Long server = serverOf(seen.leaderBefore());
     for (TrialRecord.Assignment a : t.assignments()) {
-      if (a.server() == null || !a.server().equals(server)) {
+      if (!seen.leaderBefore().equals(nodeOf(a.server()))) {
         out.add(checker.report("moved: Hetzner routed the floating IP to " + nodeOf(a.server()) + " although it was to"
             + " stay on " + seen.leaderBefore(), t, events, window, a.at()));
         return;
@@ -142,9 +140,9 @@ final class ExpectationRules {
       out.add("pause: the harness did not freeze a node with an assign in flight");
       return;
     }
-    Long paused = serverOf(seen.pausedNode());
+    String paused = seen.pausedNode();
     Optional<SimCall> newer = window.stream()
-        .filter(c -> c.isAssign() && c.accepted() && c.serverId() != null && !c.serverId().equals(paused)
+        .filter(c -> c.isAssign() && c.accepted() && c.serverId() != null && !paused.equals(nodeOf(c.serverId()))
             && c.at().isAfter(seen.pausedAt()))
         .findFirst();
     if (newer.isEmpty()) {
@@ -152,14 +150,14 @@ final class ExpectationRules {
     }
     Instant takeover = newer.get().at();
     window.stream()
-        .filter(c -> c.isAssign() && paused.equals(c.serverId()) && c.sentAt().isAfter(takeover))
+        .filter(c -> c.isAssign() && paused.equals(nodeOf(c.serverId())) && c.sentAt().isAfter(takeover))
         .findFirst()
         .ifPresent(c -> out.add(checker.report("stale assign: " + seen.pausedNode() + " sent an assign at "
             + c.sentAt() + ", after the new leader's was accepted at " + takeover, t, events, window, c.at())));
     List<TrialRecord.Assignment> as = t.assignments();
     for (int i = 0; i < as.size(); i++) {
       TrialRecord.Assignment a = as.get(i);
-      if (!a.at().isAfter(takeover) || !paused.equals(a.server())) {
+      if (!a.at().isAfter(takeover) || !paused.equals(nodeOf(a.server()))) {
         continue;
       }
       Instant until = i + 1 < as.size() ? as.get(i + 1).at() : t.to();
@@ -173,11 +171,7 @@ final class ExpectationRules {
     }
   }
 
-  private Long serverOf(String node) {
-    return t.nodeByServer().entrySet().stream().filter(e -> e.getValue().equals(node)).map(Map.Entry::getKey)
-        .findFirst().orElse(null);
-  }
-
+  /** The node a server id belongs to; compared by name, since a replaced node has had several servers. */
   private String nodeOf(Long server) {
     return server == null ? "no server" : t.nodeByServer().getOrDefault(server, "#" + server);
   }

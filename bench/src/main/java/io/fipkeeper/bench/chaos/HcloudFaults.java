@@ -47,7 +47,7 @@ final class HcloudFaults {
   FipkeeperTrials.Takeover winnerCannotReach(Node leader, Duration wait, TrialNotes notes) {
     Node next = kit.nextWinner(leader.name());
     kit.timeline.record(next.name(), "cut off the Hetzner API (next in election order)", null);
-    kit.network().cutApi(next.index());
+    kit.network().cutApi(next.index(), next.address());
     long t0 = System.nanoTime();
     kit.kill(kit.agent(leader));
     return kit.awaitTakeover(leader, t0, wait);

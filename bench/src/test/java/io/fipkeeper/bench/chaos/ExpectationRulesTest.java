@@ -108,6 +108,20 @@ class ExpectationRulesTest {
   }
 
   @Test
+  void theIpStaysOnANodeWhoseServerWasReplacedEarlierInTheRun() {
+    // cp-1's server was replaced by an earlier trial: server 1 is gone, server 4 is cp-1 now
+    Trial replaced = trial(Scenario.ETCD_LEADER_KILL).outage(0.0).addresses(CP1_HOLDS, "cp-1", "cp-1");
+    replaced.assignments.set(0, new TrialRecord.Assignment(at(0), 4L));
+    replaced.nodes = Map.of(1L, "cp-1", 2L, "cp-2", 3L, "cp-3", 4L, "cp-1");
+    Trial moved = trial(Scenario.ETCD_LEADER_KILL).outage(0.0).addresses(CP1_HOLDS, "cp-1", "cp-1").route(3000, 2L);
+    moved.assignments.set(0, new TrialRecord.Assignment(at(0), 4L));
+    moved.nodes = replaced.nodes;
+
+    assertThat(check(replaced)).isEmpty();
+    assertThat(check(moved)).singleElement().asString().startsWith("moved: Hetzner routed the floating IP to cp-2");
+  }
+
+  @Test
   void etcdSlowAllowsAHandfulOfHetznerRequestsAndNoUncountedWindow() {
     Trial quiet = trial(Scenario.ETCD_SLOW).hcloudRequests(1L).addresses(CP1_HOLDS, "cp-1", "cp-1");
     Trial flapping = trial(Scenario.ETCD_SLOW).hcloudRequests(17L).addresses(CP1_HOLDS, "cp-1", "cp-1");
@@ -291,6 +305,7 @@ class ExpectationRulesTest {
     String pausedNode;
     Instant pausedAt;
     Instant faultEnd;
+    Map<Long, String> nodes = NODES;
 
     Trial(Scenario scenario) {
       this.scenario = scenario;
@@ -384,7 +399,7 @@ class ExpectationRulesTest {
 
     TrialRecord record(ChaosSettings s) {
       List<SimCall> sorted = calls.stream().sorted(java.util.Comparator.comparing(SimCall::at)).toList();
-      return new TrialRecord("fipkeeper", scenario.id(), 1, at(0), to, sorted, events, NODES, assignments, addresses,
+      return new TrialRecord("fipkeeper", scenario.id(), 1, at(0), to, sorted, events, nodes, assignments, addresses,
           settledLeader, assignedAfter, recoveryMs, s.bounds().of(scenario), recovered, List.of(),
           s.expectation(scenario), new Observations("cp-1", outageMs, hcloudRequests, revokedTokenRequests,
               authFailures, leaks, pausedNode, pausedAt, faultEnd));
