@@ -47,12 +47,7 @@ public enum Scenario {
    */
   OBSERVE_KEEPALIVED(true);
 
-  /**
-   * What {@code chaos --short} runs for fipkeeper (plus keepalived's leader-sigkill). replace-leader runs before
-   * the quorum loss: after one, today's agent keeps its campaign backoff from the failed campaigns (up to 8 s) and
-   * a later crash failover misses its bound; that is a finding about the agent, reported, not the replacement
-   * scenario's measure.
-   */
+  /** What {@code chaos --short} runs for fipkeeper (plus keepalived's leader-sigkill). */
   public static final List<Scenario> SHORT =
       List.of(LEADER_SIGKILL, LEADER_SIGTERM, APISERVER_FAIL, REPLACE_LEADER, ETCD_QUORUM_LOSS, ACTION_ERROR);
   /** The scenarios that make sense for keepalived (no etcd, no apiserver probe, no retry logic to test). */
