@@ -40,10 +40,13 @@ public record Candidacy(int campaignFailures, long campaignAtNanos, long campaig
         answerByNanos);
   }
 
-  /** The current campaign is queued behind the leader: re-check it at {@code nextCheckNanos}. */
+  /**
+   * The current campaign is queued behind the leader: re-check it at {@code nextCheckNanos}. etcd answered, so the
+   * campaign worked and the failure count starts over: a later failure (the leader's node deleted with the member
+   * this agent talks to) backs off from the first step, not from where an old etcd outage left it.
+   */
   Candidacy queued(long nextCheckNanos) {
-    return new Candidacy(campaignFailures, campaignAtNanos, campaignIssuedNanos, abandonedTerms, attempt,
-        nextCheckNanos);
+    return new Candidacy(0, campaignAtNanos, campaignIssuedNanos, abandonedTerms, attempt, nextCheckNanos);
   }
 
   Candidacy due(long atNanos) {

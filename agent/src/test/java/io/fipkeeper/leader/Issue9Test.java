@@ -94,6 +94,32 @@ class Issue9Test {
   }
 
   /**
+   * Found by the node-replacement scenarios (issue 10): the campaign failure count was reset only by a won term, so
+   * after an etcd quorum loss (three failed campaigns) a standby that had been queued behind the new leader for
+   * minutes still waited 8 s after its next failed campaign, when the holder's node and etcd member were deleted,
+   * and the crash failover missed its bound. A queued campaign is a campaign that worked.
+   */
+  @Test
+  void aQueuedCampaignStartsTheFailureCountOver() {
+    Context c = f.campaigning();
+    long now = 100;
+    for (int failure = 1; failure <= 3; failure++) { // an etcd outage: three failed campaigns, backoff 1, 2, 4 s
+      c = f.apply(c, at(now), new Event.CampaignFailed(c.candidacy().attempt(), "etcd unavailable"));
+      assertThat(c.candidacy().campaignFailures()).isEqualTo(failure);
+      now = (c.candidacy().campaignAtNanos() - at(0)) / 1_000_000;
+      c = f.apply(c, at(now), new Event.Tick());
+      assertThat(c.state()).isEqualTo(State.CAMPAIGNING);
+    }
+    c = f.apply(c, at(now + 50), new Event.CampaignQueued(c.candidacy().attempt()));
+    assertThat(c.candidacy().campaignFailures()).isZero();
+
+    Context failed = f.apply(c, at(now + 60_000), new Event.CampaignFailed(c.candidacy().attempt(), "member gone"));
+    assertThat(failed.state()).isEqualTo(State.STANDBY);
+    assertThat(failed.candidacy().campaignAtNanos()).as("the first backoff step, 1 s")
+        .isEqualTo(at(now + 61_000));
+  }
+
+  /**
    * Defect 2: LeaseGone while CAMPAIGNING campaigned again on the very next tick (a new grant and a new campaign every
    * 100 ms against an etcd that just lost or expired the lease). Now it waits for the campaign backoff.
    */

@@ -77,9 +77,7 @@ public enum Scenario {
 
   /**
    * The CI suite: what {@code chaos --short} and ChaosShortSuiteTest run for fipkeeper (plus keepalived's
-   * leader-sigkill), less {@link #AWAITING_AGENT_FIX}. The failovers run before the quorum loss: after one, today's
-   * agent keeps its campaign backoff from the failed campaigns (up to 8 s) and a later crash failover misses its
-   * bound; that is a finding about the agent, reported, not the later scenarios' measure.
+   * leader-sigkill), less {@link #AWAITING_AGENT_FIX}.
    */
   public static final List<Scenario> SHORT = List.of(LEADER_SIGKILL, LEADER_SIGTERM, APISERVER_FAIL, REPLACE_LEADER,
       ADDRESS_REMOVED, WINNER_CANNOT_REACH_HETZNER, LEADER_CRASH_RESTART, ETCD_LEADER_KILL, ETCD_QUORUM_LOSS,
