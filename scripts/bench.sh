@@ -3,8 +3,11 @@
 # build has it), then docs/benchmarks.md and docs/benchmarks/failover.png from bench/target/results/*.json.
 # Needs root (network namespaces) and /usr/bin/etcd (make deps). Takes about 20 minutes plus the chaos suite.
 # Environment: TRIALS (default 20), STEADY_SECONDS (default 300), ACTION_MS (default 0,1000),
-# REPLACE_TRIALS (node replacement scenarios, default 10; rolling-replace runs at most 3),
-# SKIP_CHAOS=1 to run only the failover benchmark.
+# CHAOS_TRIALS (default 20: every chaos scenario but the node replacements, fipkeeper's and keepalived's),
+# CHAOS_LONG_TRIALS (default 5: the minute-long etcd-quorum-loss-long and etcd-slow), CHAOS_ARGS (more `chaos`
+# options, e.g. "--scenario-trials clock-step=10 --agent-setting takeoverTimeout=15s"), REPLACE_TRIALS (node
+# replacement scenarios, default 10; rolling-replace runs at most 3), SKIP_CHAOS=1 to run only the failover
+# benchmark. The chaos suite at the defaults takes about two and a half hours on a 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,7 +44,9 @@ if [ "${SKIP_CHAOS:-0}" = 1 ]; then
   echo "bench.sh: chaos suite skipped (SKIP_CHAOS=1)"
 elif "${bench[@]}" --help | grep -qE '^ +chaos( |$)'; then
   replacements=replace-leader,replace-standby,rolling-replace,replace-leader-hard
-  "${bench[@]}" chaos --skip-scenarios "$replacements" --out "$results/chaos.json" || status=$?
+  # shellcheck disable=SC2086 # CHAOS_ARGS is a list of options
+  "${bench[@]}" chaos --skip-scenarios "$replacements" --trials "${CHAOS_TRIALS:-20}" \
+    --long-trials "${CHAOS_LONG_TRIALS:-5}" ${CHAOS_ARGS:-} --out "$results/chaos.json" || status=$?
   # the operator's scenario (servers deleted and recreated, kubectl watching): more trials, fipkeeper only
   "${bench[@]}" chaos --scenarios "$replacements" --trials "${REPLACE_TRIALS:-10}" --tools fipkeeper \
     --steady-seconds 5 --out "$results/chaos-replace.json" || status=$?

@@ -8,7 +8,8 @@ command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v keepalived >/dev/null 2>&1 || need+=(keepalived)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
-# libfaketime: the wall-clock step regression test (Issue9WallClockStepTest) runs a JVM under it
+# libfaketime: the wall-clock step regression test (Issue9WallClockStepTest) and the chaos suite's clock-step
+# scenario run a JVM under it
 command -v faketime >/dev/null 2>&1 || need+=(faketime)
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 # container image: built by `make image` (mmdebstrap + umoci), run by the image smoke test (podman + runc)

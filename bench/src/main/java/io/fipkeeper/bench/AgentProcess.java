@@ -11,8 +11,9 @@ import java.util.Optional;
 
 /**
  * One fipkeeper agent as a real JVM on its node ({@code ip netns exec <ns> java -jar fipkeeper.jar run}),
- * configured by a generated YAML file, token in the environment, output in a log file. It can be restarted
- * after a kill with the same configuration.
+ * configured by a generated YAML file, the token in its own file ({@code hcloud.tokenFile}, replaced atomically by
+ * {@link #writeToken(String)} as kubelet replaces a mounted Secret), output in a log file. It can be restarted
+ * after a kill with the same configuration, optionally under a {@link FakeClock}.
  */
 public final class AgentProcess implements AutoCloseable {
   private static final Duration STOP_GRACE = Duration.ofSeconds(15);
@@ -22,7 +23,8 @@ public final class AgentProcess implements AutoCloseable {
   private final List<String> launch;
   private final Path configFile;
   private final Path log;
-  private final String token;
+  private final Path tokenFile;
+  private final FakeClock clock;
   private final HttpJson http = new HttpJson();
   private volatile ManagedProcess process;
 
@@ -31,18 +33,51 @@ public final class AgentProcess implements AutoCloseable {
    *     use {@code -cp <classpath> <main class>}
    */
   public AgentProcess(Node node, Path jar, List<String> launch, AgentConfig config, String token, Path workDir) {
+    this(node, jar, launch, config, token, workDir, null);
+  }
+
+  /** @param clock the wall clock the agent runs under, or null for the true one */
+  public AgentProcess(Node node, Path jar, List<String> launch, AgentConfig config, String token, Path workDir,
+      FakeClock clock) {
     this.node = node;
     this.jar = jar;
     this.launch = List.copyOf(launch);
-    this.token = token;
+    this.clock = clock;
     this.configFile = workDir.resolve("agent-" + node.name() + ".yaml");
     this.log = workDir.resolve("agent-" + node.name() + ".log");
+    this.tokenFile = Path.of(config.tokenFile());
     try {
       Files.createDirectories(workDir);
       Files.writeString(configFile, config.toYaml());
     } catch (IOException e) {
       throw new TestbedException("cannot write agent config " + configFile + ": " + e.getMessage(), e);
     }
+    writeToken(token);
+  }
+
+  /** The path for a node's token file in a work dir. */
+  public static Path tokenFile(Path workDir, Node node) {
+    return workDir.resolve("agent-" + node.name() + ".token");
+  }
+
+  /** Replaces the token file's content atomically (write, then rename), readable by the owner only. */
+  public void writeToken(String token) {
+    try {
+      Path tmp = tokenFile.resolveSibling(tokenFile.getFileName() + ".tmp");
+      Files.deleteIfExists(tmp);
+      Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(tmp, token + "\n");
+      Files.move(tmp, tokenFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new TestbedException("cannot write token file " + tokenFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The agent's clock, when it runs under one. */
+  public java.util.Optional<FakeClock> clock() {
+    return java.util.Optional.ofNullable(clock);
   }
 
   /** Starts the JVM; a no-op if it is already running. */
@@ -58,8 +93,11 @@ public final class AgentProcess implements AutoCloseable {
     java.addAll(List.of("run", "--config", configFile.toString()));
     List<String> argv = node.command(java);
     // one malloc arena: the agent's threads allocate little natively, and each extra arena costs resident memory
-    process = ManagedProcess.start("agent-" + node.name(), argv,
-        Map.of("HCLOUD_TOKEN", token, "MALLOC_ARENA_MAX", "1"), log);
+    Map<String, String> env = new java.util.HashMap<>(Map.of("MALLOC_ARENA_MAX", "1"));
+    if (clock != null) {
+      env.putAll(clock.environment());
+    }
+    process = ManagedProcess.start("agent-" + node.name(), argv, env, log);
     return this;
   }
 
@@ -97,6 +135,20 @@ public final class AgentProcess implements AutoCloseable {
   public void sigkill() {
     if (process != null) {
       process.sigkill();
+    }
+  }
+
+  /** Freezes the JVM (SIGSTOP). */
+  public void pause() {
+    if (process != null) {
+      process.pause();
+    }
+  }
+
+  /** Thaws it (SIGCONT). */
+  public void resume() {
+    if (process != null) {
+      process.resume();
     }
   }
 

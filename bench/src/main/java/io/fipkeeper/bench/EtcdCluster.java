@@ -113,6 +113,76 @@ public final class EtcdCluster implements AutoCloseable {
     }
   }
 
+  /** Freezes member i (SIGSTOP): it keeps its sockets but answers nothing until {@link #resume(int)}. */
+  public void pause(int i) {
+    if (processes[i] != null) {
+      processes[i].pause();
+    }
+  }
+
+  public void resume(int i) {
+    if (processes[i] != null) {
+      processes[i].resume();
+    }
+  }
+
+  /**
+   * The member that is raft leader now, by asking each running member's {@code /v3/maintenance/status} (etcd's
+   * JSON gateway) and taking the one whose own id is the leader id it reports; empty when none answers so.
+   */
+  public java.util.Optional<Integer> raftLeader() {
+    for (int i = 1; i <= members.size(); i++) {
+      if (!isRunning(i)) {
+        continue;
+      }
+      try {
+        JsonNode st = http.post(member(i).etcdClientUrl() + "/v3/maintenance/status", "{}").json();
+        String self = st.path("header").path("member_id").asText();
+        if (!self.isEmpty() && self.equals(st.path("leader").asText())) {
+          return java.util.Optional.of(i);
+        }
+      } catch (TestbedException e) {
+        // this member does not answer: ask the next
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** A key of {@link #range}: its name, value and create revision. */
+  public record Kv(String key, String value, long createRevision) {}
+
+  /** Every key under {@code prefix}, read from member i through the JSON gateway (a linearizable read). */
+  public List<Kv> range(int i, String prefix) {
+    return read(i, prefix, true);
+  }
+
+  /** Whether {@code key} exists, as member i sees it (a linearizable read: needs a quorum). */
+  public boolean exists(int i, String key) {
+    return !read(i, key, false).isEmpty();
+  }
+
+  private List<Kv> read(int i, String prefix, boolean isPrefix) {
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    byte[] end = prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    end[end.length - 1]++;
+    String body = "{\"key\":\"" + b64.encodeToString(prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        + (isPrefix ? "\",\"range_end\":\"" + b64.encodeToString(end) : "") + "\"}";
+    HttpJson.Response r = http.post(member(i).etcdClientUrl() + "/v3/kv/range", body);
+    if (r.status() != 200) {
+      throw new TestbedException("etcd range " + prefix + " on " + member(i).name() + " answered " + r.status());
+    }
+    List<Kv> out = new ArrayList<>();
+    for (JsonNode kv : r.json().path("kvs")) {
+      out.add(new Kv(decode(kv.path("key").asText()), decode(kv.path("value").asText()),
+          kv.path("create_revision").asLong()));
+    }
+    return out;
+  }
+
+  private static String decode(String b64) {
+    return new String(java.util.Base64.getDecoder().decode(b64), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** SIGTERM member i and wait for it to exit. */
   public void stop(int i) {
     if (processes[i] != null) {

@@ -73,6 +73,23 @@ public final class ManagedProcess implements AutoCloseable {
     waitFor(Duration.ofSeconds(5));
   }
 
+  /** Freezes the process (SIGSTOP), as a VM pause or a stalled cgroup would; {@link #resume()} thaws it. */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause()}. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    if (process.isAlive()) {
+      // java.lang.Process can only TERM and KILL; the shell's kill builtin is in every Debian (procps may not be)
+      Command.run("sh", "-c", "kill -s " + name + " " + process.pid());
+    }
+  }
+
   /** Waits for exit; returns the exit code, or empty if still running at the deadline. */
   public Optional<Integer> waitFor(Duration timeout) {
     try {

@@ -36,12 +36,14 @@ public final class Network implements AutoCloseable {
   private final Netns router;
   private final Netns client;
   private final List<Netns> nodes;
+  private final AutoCloseable lock;
 
-  private Network(int run, Netns router, Netns client, List<Netns> nodes) {
+  private Network(int run, Netns router, Netns client, List<Netns> nodes, AutoCloseable lock) {
     this.run = run;
     this.router = router;
     this.client = client;
     this.nodes = nodes;
+    this.lock = lock;
   }
 
   /** Namespace-name prefix of a run; {@link #sweep(int)} removes everything under it. */
@@ -60,7 +62,10 @@ public final class Network implements AutoCloseable {
     Command.exec(List.of("ip", "link", "del", mgmtLink(run)), 5_000);
   }
 
-  /** Builds the whole topology for {@code nodeCount} nodes; on any failure removes what it created. */
+  /**
+   * Builds the whole topology for {@code nodeCount} nodes, holding the machine-wide testbed lock until
+   * {@link #close()}; on any failure removes what it created.
+   */
   public static Network create(int run, int nodeCount) {
     if (run < 0 || run > 99) {
       throw new IllegalArgumentException("run must be 0..99 (interface names are limited to 15 chars), was " + run);
@@ -68,11 +73,13 @@ public final class Network implements AutoCloseable {
     if (nodeCount < 1 || nodeCount > 9) {
       throw new IllegalArgumentException("nodeCount must be 1..9, was " + nodeCount);
     }
-    sweep(run);
-    refuseForeignRoutes(run);
+    // the lock first: the sweep and the route check are only safe while no other network can be built
+    AutoCloseable lock = TestbedLock.acquire();
     String p = prefix(run);
     List<Netns> created = new ArrayList<>();
     try {
+      sweep(run);
+      refuseForeignRoutes(run);
       Netns router = Netns.create(p + "rt");
       created.add(router);
       String bridge = "fkbr" + run;
@@ -83,6 +90,9 @@ public final class Network implements AutoCloseable {
       router.ip("link", "set", bridge, "up");
       router.sysctl("net.ipv4.ip_forward", "1");
       router.ip("route", "add", "blackhole", FLOATING_IP + "/32");
+      // the local table moves behind rule 100, so per-node API cuts (rules 10..19) can drop traffic to the simulator
+      router.ip("rule", "add", "pref", "100", "lookup", "local");
+      router.ip("rule", "del", "pref", "0");
 
       Netns client = Netns.create(p + "cl");
       created.add(client);
@@ -110,12 +120,13 @@ public final class Network implements AutoCloseable {
       for (String target : hostRouteTargets(nodeCount)) {
         Command.run("ip", "route", "add", target + "/32", "via", ROUTER_HOST_LINK_ADDRESS, "dev", mg);
       }
-      Network network = new Network(run, router, client, nodes);
+      Network network = new Network(run, router, client, nodes, lock);
       network.verifyHostRoutes();
       return network;
     } catch (RuntimeException e) {
       created.forEach(Netns::delete);
       Command.exec(List.of("ip", "link", "del", mgmtLink(run)), 5_000);
+      release(lock);
       throw e;
     }
   }
@@ -205,6 +216,30 @@ public final class Network implements AutoCloseable {
     }
   }
 
+  /**
+   * Cuts node i off the Hetzner API (the simulator on the gateway), nothing else: the router silently drops its
+   * packets to {@link #GATEWAY} (a blackhole policy rule), so its requests hang until they time out, as with a
+   * broken route or firewall between one host and the API. etcd, probes and the harness are not affected.
+   */
+  public void cutApi(int index, String address) {
+    if (!router.ip("rule", "show", "pref", Integer.toString(apiRule(index))).isBlank()) {
+      return;
+    }
+    // the node's address now: a replaced node has a new one
+    router.ip("rule", "add", "pref", Integer.toString(apiRule(index)), "from", address, "to", GATEWAY, "blackhole");
+  }
+
+  /** Undoes {@link #cutApi(int, String)}; a no-op when node i is not cut. */
+  public void restoreApi(int index) {
+    if (!router.ip("rule", "show", "pref", Integer.toString(apiRule(index))).isBlank()) {
+      router.ip("rule", "del", "pref", Integer.toString(apiRule(index)));
+    }
+  }
+
+  private static int apiRule(int index) {
+    return 10 + index;
+  }
+
   /** Pulls node i's cable at the switch: its etcd member, agent and probes lose the network. */
   public void partition(int index) {
     router.ip("link", "set", "n" + index, "down");
@@ -259,6 +294,15 @@ public final class Network implements AutoCloseable {
     router.delete();
     Command.exec(List.of("ip", "link", "del", mgmtLink(run)), 5_000);
     removeClientEtc(run);
+    release(lock);
+  }
+
+  private static void release(AutoCloseable lock) {
+    try {
+      lock.close();
+    } catch (Exception e) {
+      System.err.println("cannot release the testbed lock: " + e.getMessage());
+    }
   }
 
   private static String mgmtLink(int run) {

@@ -31,7 +31,9 @@ public final class Prober implements AutoCloseable {
     List<String> argv = new ArrayList<>(prefix);
     argv.addAll(List.of(JavaCommand.java(), "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", JavaCommand.classpath(), ProbeMain.class.getName(),
-        "--target", url, "--interval-ms", Long.toString(interval.toMillis())));
+        "--target", url, "--interval-ms", Long.toString(interval.toMillis()),
+        // a chaos run probes for hours; the prober still stops as soon as the harness is gone (its stdin closes)
+        "--max-seconds", Long.toString(Duration.ofDays(1).toSeconds())));
     try {
       return new Prober(new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start());
     } catch (IOException e) {

@@ -53,9 +53,15 @@ public final class SimProcess implements AutoCloseable {
     if (!Files.isRegularFile(jar)) {
       throw new TestbedException("simulator jar missing: " + jar + " (build it: ./mvnw -q -DskipTests package)");
     }
+    Path tokenFile = log.resolveSibling("hcloud-sim.token");
+    try {
+      Files.writeString(tokenFile, token + "\n");
+    } catch (IOException e) {
+      throw new TestbedException("cannot write " + tokenFile + ": " + e.getMessage(), e);
+    }
     List<String> argv = new ArrayList<>(prefix);
     argv.addAll(List.of(JavaCommand.java(), "-Xmx128m", "-XX:+UseSerialGC", "-jar", jar.toString(),
-        "--port", Integer.toString(port), "--host", host, "--token", token,
+        "--port", Integer.toString(port), "--host", host, "--token-file", tokenFile.toString(),
         "--action-duration", durationFlag(actionDuration), "--server-ip-pool", SERVER_IP_POOL,
         "--extra-token", OPERATOR + "=" + operatorToken(token)));
     for (Node n : nodes) {
@@ -198,6 +204,41 @@ public final class SimProcess implements AutoCloseable {
 
   public void clearFaults() {
     http.delete(baseUrl + "/_sim/faults");
+    http.delete(baseUrl + "/_sim/holds");
+  }
+
+  /** Accepts one more token under {@code label} (the start token's label is {@code default}). */
+  public void addToken(String label, String token) {
+    control(http.post(baseUrl + "/_sim/tokens", "{\"label\":\"" + label + "\",\"token\":\"" + token + "\"}"),
+        "add token " + label);
+  }
+
+  /** Answers the token with this label 401 from now on ({@code false}: accepts it again). */
+  public void revokeToken(String label, boolean revoked) {
+    control(http.post(baseUrl + "/_sim/tokens/" + label + (revoked ? "/revoke" : "/restore"), ""),
+        (revoked ? "revoke" : "restore") + " token " + label);
+  }
+
+  /** Per token label: whether revoked, API requests carrying it and how many were answered 401. */
+  public JsonNode tokens() {
+    return http.getJson(baseUrl + "/_sim/tokens");
+  }
+
+  /** Holds the next {@code count} assigns to {@code serverId} in transit for {@code hold} before executing them. */
+  public void holdAssigns(long serverId, int count, Duration hold) {
+    control(http.post(baseUrl + "/_sim/holds", "{\"endpoint\":\"ASSIGN\",\"server\":" + serverId + ",\"count\":"
+        + count + ",\"holdMs\":" + hold.toMillis() + "}"), "hold assigns");
+  }
+
+  /** {@code holding} (held now) and {@code held} (every held request with arrival and release time). */
+  public JsonNode holds() {
+    return http.getJson(baseUrl + "/_sim/holds");
+  }
+
+  private static void control(HttpJson.Response r, String what) {
+    if (r.status() / 100 != 2) {
+      throw new TestbedException("simulator refused to " + what + ": " + r.status() + " " + r.body());
+    }
   }
 
   /** Changes how long assign actions take from now on. */

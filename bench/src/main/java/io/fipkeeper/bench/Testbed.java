@@ -2,11 +2,8 @@ package io.fipkeeper.bench;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,7 +23,6 @@ public final class Testbed implements AutoCloseable {
   public static final String FLOATING_IP_NAME = "k8s-api";
   static final int AGENT_HTTP_PORT = 9847;
   static final int SIM_PORT = 8080;
-  private static final Path LOCK = Path.of("/tmp/fipkeeper-testbed.lock");
 
   private final Builder spec;
   private final Path workDir;
@@ -109,6 +105,11 @@ public final class Testbed implements AutoCloseable {
     return List.copyOf(agents);
   }
 
+  /** The API token the simulator accepted at start (label {@code default}) and every agent's file holds. */
+  public String token() {
+    return spec.token;
+  }
+
   public long floatingIpId() {
     return sim().floatingIpId(FLOATING_IP_NAME);
   }
@@ -166,6 +167,18 @@ public final class Testbed implements AutoCloseable {
     }
     Prober p = Prober.start(network.client().prefix(),
         "http://" + Network.FLOATING_IP + ":" + AGENT_HTTP_PORT + "/status", interval);
+    closeables.add(p);
+    return p;
+  }
+
+  /**
+   * Probes each node's own service through the floating IP: starts {@link NodeServices} on {@code port} and a
+   * client probing {@code http://<floating IP>:port/}. Both stop with the testbed.
+   */
+  public Prober startServiceProber(int port, Duration interval) {
+    requireNetwork();
+    closeables.add(NodeServices.start(this, port));
+    Prober p = Prober.start(network.client().prefix(), "http://" + Network.FLOATING_IP + ":" + port + "/", interval);
     closeables.add(p);
     return p;
   }
@@ -307,7 +320,6 @@ public final class Testbed implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       if (spec.namespaces) {
-        closeables.add(lock());
         network = Network.create(spec.run, spec.nodes);
         closeables.add(network);
       }
@@ -350,8 +362,9 @@ public final class Testbed implements AutoCloseable {
 
   private AgentProcess newAgent(Node n) {
     List<String> launch = spec.agentLaunch != null ? spec.agentLaunch : List.of("-jar", spec.agentJar.toString());
+    FakeClock clock = spec.fakeClocks ? new FakeClock(workDir.resolve("agent-" + n.name() + ".clock")) : null;
     return new AgentProcess(n, spec.agentLaunch != null ? null : spec.agentJar, launch, agentConfig(n), spec.token,
-        workDir);
+        workDir, clock);
   }
 
   /**
@@ -409,29 +422,9 @@ public final class Testbed implements AutoCloseable {
         apiservers.get(n.index() - 1).url(),
         (spec.namespaces ? "0.0.0.0" : "127.0.0.1") + ":" + n.httpPort(),
         Duration.ofMillis(200),
-        spec.logLevel);
-  }
-
-  /** One testbed per machine: they share the host routes to the documentation ranges. */
-  private static AutoCloseable lock() {
-    try {
-      FileChannel ch = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock[] held = new FileLock[1];
-      Await.until("the testbed lock " + LOCK + " (another testbed is running)", Duration.ofSeconds(120), () -> {
-        try {
-          held[0] = ch.tryLock();
-          return held[0] != null;
-        } catch (IOException e) {
-          throw new TestbedException("cannot lock " + LOCK + ": " + e.getMessage(), e);
-        }
-      });
-      return () -> {
-        held[0].release();
-        ch.close();
-      };
-    } catch (IOException e) {
-      throw new TestbedException("cannot open " + LOCK + ": " + e.getMessage(), e);
-    }
+        spec.logLevel,
+        AgentProcess.tokenFile(workDir, n).toString(),
+        spec.agentSettings);
   }
 
   static int freePort() {
@@ -465,7 +458,10 @@ public final class Testbed implements AutoCloseable {
     private Path simJar;
     private List<String> agentLaunch;
     private boolean apiservers;
-    private String token = "testbed-token";
+    // random per testbed, so a search of logs and endpoints for it cannot hit anything else
+    private String token = "tb-" + java.util.HexFormat.of().formatHex(randomBytes());
+    private final Map<String, String> agentSettings = new java.util.LinkedHashMap<>();
+    private boolean fakeClocks;
     private Duration leaseTtl = Duration.ofSeconds(2);
     private Duration actionDuration = Duration.ofSeconds(1);
     private String logLevel = "info";
@@ -538,6 +534,21 @@ public final class Testbed implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds a top-level key to every agent's YAML (e.g. {@code takeoverTimeout}); an agent that does not know the
+     * key refuses to start.
+     */
+    public Builder agentSetting(String key, String value) {
+      agentSettings.put(key, value);
+      return this;
+    }
+
+    /** Runs every agent under its own {@link FakeClock} (at the true time until a scenario steps it). */
+    public Builder fakeClocks(boolean on) {
+      this.fakeClocks = on;
+      return this;
+    }
+
     public Builder leaseTtl(Duration ttl) {
       this.leaseTtl = ttl;
       return this;
@@ -551,6 +562,12 @@ public final class Testbed implements AutoCloseable {
     public Builder logLevel(String level) {
       this.logLevel = level;
       return this;
+    }
+
+    private static byte[] randomBytes() {
+      byte[] b = new byte[16];
+      new java.security.SecureRandom().nextBytes(b);
+      return b;
     }
 
     /** Creates and starts everything; on failure removes what it created and throws a TestbedException. */

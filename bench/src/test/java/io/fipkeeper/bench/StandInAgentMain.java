@@ -47,7 +47,7 @@ public final class StandInAgentMain {
     String iface = value(yaml, "interface");
     boolean realBinder = value(yaml, "binder").equals("ip");
     String[] listen = value(yaml, "listen").split(":");
-    String token = System.getenv("HCLOUD_TOKEN");
+    String token = Files.readString(Path.of(value(yaml, "tokenFile"))).strip();
     String serverId = field(get(meta, null), "instance-id: (\\d+)");
     String fipList = get(api + "/floating_ips", token);
     String fipId = field(fipList, "\"id\":(\\d+)");

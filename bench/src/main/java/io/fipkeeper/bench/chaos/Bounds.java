@@ -16,11 +16,17 @@ import java.util.Map;
  *   <li>apiserver failure: graceful + probe detection (interval 500 ms × failure threshold 2 = 1 s);</li>
  *   <li>slow action: crash with the 3 s action;</li>
  *   <li>action error: crash + the first retry backoff (1 s, jittered up to 2 s) + a second action;</li>
- *   <li>429 / 503 storm: crash + the storm + the retry backoff that straddles its end (at most the storm
- *       length again, since waits double);</li>
- *   <li>quorum loss: from the restore, lease TTL + 1 s etcd election + action + 3 s (every agent re-campaigns
- *       at once after its backoff);</li>
- *   <li>etcd member kill: no failover, no bound;</li>
+ *   <li>429 / 503 storm (issue 8, tightened): the storm's end (or the lease expiry, if later) + action + 1.5 s: while
+ *       the endpoint is dark the takeover retries at a short cap, so at most about a second passes after the storm
+ *       before the assign goes out;</li>
+ *   <li>quorum loss (short and long): from the restore, lease TTL + 1 s etcd election + action + 3 s (every agent
+ *       re-campaigns at once after its backoff);</li>
+ *   <li>address removed: 3 s from the deletion until it is bound again (issue 8);</li>
+ *   <li>winner cannot reach Hetzner: {@code takeoverTimeout} (the winner's bound on its term) + crash;</li>
+ *   <li>token rotated: crash (the failover after the rotation must be an ordinary one);</li>
+ *   <li>leader pause: crash, counted from the freeze (the frozen node's lease expires like a dead one's);</li>
+ *   <li>etcd member kill, etcd leader kill, etcd slow, clock step, leader crash-restart, token revoked: no failover
+ *       expected, no recovery bound (their rules are in {@link Expectation});</li>
  *   <li>replace-leader: a deleted server is a crash, counted from the deletion. Its etcd member left just before
  *       (as ksail does); when that member led etcd, the new etcd leader is elected (up to the 1 s election
  *       timeout) and on promotion re-grants every lease its full TTL plus the election timeout (etcd's
@@ -39,11 +45,26 @@ public final class Bounds {
   private final long leaseTtlMs;
   private final long actionMs;
   private final long stormMs;
+  private final long takeoverTimeoutMs;
 
   public Bounds(long leaseTtlMs, long actionMs, long stormMs) {
+    this(leaseTtlMs, actionMs, stormMs, ChaosSettings.DEFAULT_TAKEOVER_TIMEOUT.toMillis());
+  }
+
+  /** @param takeoverTimeoutMs the agent's {@code takeoverTimeout} (how long a new leader may try to assign) */
+  public Bounds(long leaseTtlMs, long actionMs, long stormMs, long takeoverTimeoutMs) {
     this.leaseTtlMs = leaseTtlMs;
     this.actionMs = actionMs;
     this.stormMs = stormMs;
+    this.takeoverTimeoutMs = takeoverTimeoutMs;
+  }
+
+  public long leaseTtlMs() {
+    return leaseTtlMs;
+  }
+
+  public long actionMs() {
+    return actionMs;
   }
 
   /** The bound in ms, or null when the scenario expects no failover. */
@@ -57,9 +78,12 @@ public final class Bounds {
       case APISERVER_FAIL -> graceful + 1000;
       case SLOW_ACTION -> crash - actionMs + SLOW_ACTION_MS;
       case ACTION_ERROR -> crash + 2000 + actionMs;
-      case HCLOUD_429_STORM, HCLOUD_503 -> crash + 2 * stormMs;
-      case ETCD_QUORUM_LOSS -> leaseTtlMs + 1000 + actionMs + 3000;
-      case ETCD_MEMBER_KILL -> null;
+      case HCLOUD_429_STORM, HCLOUD_503 -> Math.max(stormMs, leaseTtlMs + 500) + actionMs + 1500;
+      case ETCD_QUORUM_LOSS, ETCD_QUORUM_LOSS_LONG -> leaseTtlMs + 1000 + actionMs + 3000;
+      case ADDRESS_REMOVED -> 3000L;
+      case WINNER_CANNOT_REACH_HETZNER -> takeoverTimeoutMs + crash;
+      case TOKEN_ROTATED, LEADER_PAUSE -> crash;
+      case ETCD_MEMBER_KILL, ETCD_LEADER_KILL, ETCD_SLOW, CLOCK_STEP, LEADER_CRASH_RESTART, TOKEN_REVOKED -> null;
       case REPLACE_LEADER, REPLACE_LEADER_HARD -> crash + leaseTtlMs + 1000;
       case ROLLING_REPLACE -> graceful;
       case REPLACE_STANDBY -> null;

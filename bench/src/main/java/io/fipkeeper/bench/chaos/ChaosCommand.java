@@ -5,7 +5,10 @@ import io.fipkeeper.bench.Testbed;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,10 +29,21 @@ public final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--trials", defaultValue = "3", description = "repetitions of each scenario")
   int trials;
 
+  @Option(names = "--long-trials", description = "repetitions of the minute-long scenarios (etcd-quorum-loss-long, "
+      + "etcd-slow); default: --trials")
+  Integer longTrials;
+
+  @Option(names = "--scenario-trials", split = ",", description = "per-scenario repetitions, e.g. "
+      + "leader-partition=20,etcd-slow=3 (override --trials and --long-trials)")
+  List<String> scenarioTrials;
+
   @Option(names = "--scenarios", split = ",", description = "comma-separated scenario ids (default: all): leader-sigkill, leader-sigterm, "
       + "leader-partition, apiserver-fail, etcd-member-kill, etcd-quorum-loss, hcloud-429-storm, hcloud-503, "
-      + "slow-action, action-error, leader-restart, replace-leader, replace-standby, rolling-replace (at most 3 runs), "
-      + "replace-leader-hard, observe-keepalived (fipkeeper in observe mode beside keepalived); keepalived runs those of the first three that are chosen")
+      + "slow-action, action-error, leader-restart, address-removed, winner-cannot-reach-hetzner, token-rotated, "
+      + "token-revoked, leader-crash-restart, etcd-quorum-loss-long, leader-pause, etcd-leader-kill, etcd-slow, "
+      + "clock-step, replace-leader, replace-standby, rolling-replace (at most 3 runs), replace-leader-hard, "
+      + "observe-keepalived (fipkeeper in observe mode beside keepalived); keepalived runs those of the first three "
+      + "that are chosen")
   List<String> scenarios;
 
   @Option(names = "--skip-scenarios", split = ",", description = "scenario ids to leave out of the chosen ones "
@@ -51,6 +65,19 @@ public final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--storm-ms", defaultValue = "10000", description = "how long 429/503 storms last")
   long stormMs;
 
+  @Option(names = "--long-fault-ms", defaultValue = "60000", description = "how long etcd-quorum-loss-long and etcd-slow "
+      + "last")
+  long longFaultMs;
+
+  @Option(names = "--takeover-timeout-ms", defaultValue = "20000", description = "the agents' takeoverTimeout (their "
+      + "default: 20 s), for the bound of winner-cannot-reach-hetzner and the flapping limit of token-revoked (pass "
+      + "--agent-setting takeoverTimeout=... to set it in the agents too; it must exceed hcloud.requestTimeout, 10 s)")
+  long takeoverTimeoutMs;
+
+  @Option(names = "--agent-setting", description = "KEY=VALUE added at the top level of every agent's YAML, e.g. "
+      + "takeoverTimeout=15s (an agent that does not know the key refuses to start); repeatable")
+  List<String> agentSettings;
+
   @Option(names = "--steady-seconds", defaultValue = "65", description = "window for the steady-state request rate")
   long steadySeconds;
 
@@ -62,6 +89,10 @@ public final class ChaosCommand implements Callable<Integer> {
 
   @Option(names = "--short", description = "CI suite: 1 trial of a subset, keepalived crash only")
   boolean shortSuite;
+
+  @Option(names = "--include-awaiting", description = "with --short: also the scenarios awaiting the agent fix "
+      + "(Scenario.AWAITING_AGENT_FIX)")
+  boolean includeAwaiting;
 
   @Override
   public Integer call() {
@@ -85,7 +116,7 @@ public final class ChaosCommand implements Callable<Integer> {
 
   ChaosSettings settings() {
     if (shortSuite) {
-      return ChaosSettings.shortSuite(agentJar, simJar, out);
+      return ChaosSettings.shortSuite(agentJar, simJar, out, includeAwaiting);
     }
     List<Scenario> chosen = scenarios == null ? Arrays.asList(Scenario.values()) : scenarios.stream().map(Scenario::of).toList();
     if (skipScenarios != null) {
@@ -102,7 +133,42 @@ public final class ChaosCommand implements Callable<Integer> {
     if (trials < 1) {
       throw new IllegalArgumentException("--trials must be at least 1, was " + trials);
     }
+    int longCount = longTrials == null ? trials : longTrials;
+    if (longCount < 1) {
+      throw new IllegalArgumentException("--long-trials must be at least 1, was " + longCount);
+    }
+    Map<Scenario, Integer> perScenario = new EnumMap<>(Scenario.class);
+    pairs(scenarioTrials, "--scenario-trials").forEach((id, n) -> {
+      int count;
+      try {
+        count = Integer.parseInt(n);
+      } catch (NumberFormatException e) {
+        count = 0;
+      }
+      if (count < 1) {
+        throw new IllegalArgumentException("--scenario-trials " + id + ": must be a whole number of at least 1, got \""
+            + n + "\"");
+      }
+      perScenario.put(Scenario.of(id), count);
+    });
+    if (takeoverTimeoutMs < 1000) {
+      throw new IllegalArgumentException("--takeover-timeout-ms must be at least 1000, was " + takeoverTimeoutMs);
+    }
     return new ChaosSettings(agentJar, simJar, trials, fk, ka, actionMs, leaseTtl, Duration.ofMillis(quorumLossMs),
-        Duration.ofMillis(stormMs), Duration.ofSeconds(steadySeconds), advertInt, false, out);
+        Duration.ofMillis(stormMs), Duration.ofSeconds(steadySeconds), advertInt, false, out, longCount, perScenario,
+        Duration.ofMillis(longFaultMs), Duration.ofMillis(takeoverTimeoutMs), pairs(agentSettings, "--agent-setting"));
+  }
+
+  /** KEY=VALUE items in order; the message names the option and the item. */
+  private static Map<String, String> pairs(List<String> items, String option) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String item : items == null ? List.<String>of() : items) {
+      int eq = item.indexOf('=');
+      if (eq <= 0 || eq == item.length() - 1) {
+        throw new IllegalArgumentException(option + ": expected KEY=VALUE, got \"" + item + "\"");
+      }
+      out.put(item.substring(0, eq).strip(), item.substring(eq + 1).strip());
+    }
+    return out;
   }
 }

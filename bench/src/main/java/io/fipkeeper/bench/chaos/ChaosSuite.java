@@ -1,5 +1,6 @@
 package io.fipkeeper.bench.chaos;
 
+import io.fipkeeper.bench.FakeClock;
 import io.fipkeeper.bench.Network;
 import io.fipkeeper.bench.Prober;
 import io.fipkeeper.bench.Testbed;
@@ -41,47 +42,86 @@ public final class ChaosSuite {
     Instant started = Instant.now();
     List<Measurement> all = new ArrayList<>();
     ResultsFile.SteadyState steady = null;
-    if (settings.scenarios().stream().anyMatch(s -> !ObserveTrials.handles(s))) {
-      steady = runFipkeeper(all);
+    List<Scenario> own = settings.scenarios().stream().filter(s -> !ObserveTrials.handles(s)).toList();
+    if (!own.isEmpty()) {
+      try {
+        steady = runFipkeeper(own, all);
+      } catch (TestbedException e) {
+        // what ran is kept; what could not run is recorded as not run, and the results file is written anyway
+        notRun(FipkeeperTrials.TOOL, own, all, e);
+      }
     }
     if (!settings.keepalivedScenarios().isEmpty()) {
-      runKeepalived(all);
+      try {
+        runKeepalived(all);
+      } catch (TestbedException e) {
+        notRun(KeepalivedTrials.TOOL, settings.keepalivedScenarios(), all, e);
+      }
     }
     if (settings.scenarios().stream().anyMatch(ObserveTrials::handles)) {
-      runObserve(all);
+      try {
+        runObserve(all);
+      } catch (TestbedException e) {
+        notRun(ObserveTrials.TOOL, List.of(Scenario.OBSERVE_KEEPALIVED), all, e);
+      }
     }
     ResultsFile.write(settings.out(), ResultsFile.render(started, settings, all, steady));
     out.println("results written to " + settings.out());
     return new Outcome(all, steady);
   }
 
-  private ResultsFile.SteadyState runFipkeeper(List<Measurement> all) {
-    say("fipkeeper: starting testbed (3 nodes, etcd ×3, hcloud-sim, 3 agents)");
-    try (Testbed bed = Testbed.builder().nodes(3).etcdMembers(3).namespaces(true)
-        .agentJar(settings.agentJar()).simJar(settings.simJar())
-        .leaseTtl(Duration.ofSeconds(settings.leaseTtlSeconds())).actionDuration(Duration.ofMillis(settings.actionMs()))
-        .build()) {
+  private ResultsFile.SteadyState runFipkeeper(List<Scenario> scenarios, List<Measurement> all) {
+    List<Scenario> plain = scenarios.stream().filter(s -> !s.needsFakeClocks()).toList();
+    List<Scenario> clocked = scenarios.stream().filter(Scenario::needsFakeClocks).toList();
+    ResultsFile.SteadyState steady = null;
+    if (!plain.isEmpty()) {
+      steady = runFipkeeperBed(plain, false, all);
+    }
+    if (!clocked.isEmpty() && !FakeClock.available()) {
+      for (Scenario s : clocked) {
+        Measurement m = new Measurement(FipkeeperTrials.TOOL, s.id(), 1, settings.actionMs(), null, null, false,
+            List.of("harness: libfaketime is not installed (apt-get install faketime; make deps)"));
+        all.add(m);
+        print(m, 0);
+      }
+    } else if (!clocked.isEmpty()) {
+      // its own testbed: the other scenarios measure agents that do not run under libfaketime
+      ResultsFile.SteadyState s = runFipkeeperBed(clocked, true, all);
+      steady = steady == null ? s : steady;
+    }
+    return steady;
+  }
+
+  private ResultsFile.SteadyState runFipkeeperBed(List<Scenario> scenarios, boolean fakeClocks, List<Measurement> all) {
+    say("fipkeeper: starting testbed (3 nodes, etcd ×3, hcloud-sim, 3 agents" + (fakeClocks ? " under libfaketime" : "")
+        + ")");
+    Testbed.Builder builder = Testbed.builder().nodes(3).etcdMembers(3).namespaces(true)
+        .agentJar(settings.agentJar()).simJar(settings.simJar()).fakeClocks(fakeClocks)
+        .leaseTtl(Duration.ofSeconds(settings.leaseTtlSeconds())).actionDuration(Duration.ofMillis(settings.actionMs()));
+    settings.agentSettings().forEach(builder::agentSetting);
+    try (Testbed bed = builder.build()) {
       say("fipkeeper: work dir " + bed.workDir());
       bed.startAgents(Duration.ofSeconds(60));
       Prober prober = bed.startProber(Duration.ofMillis(50));
+      Prober service = scenarios.contains(Scenario.LEADER_CRASH_RESTART)
+          ? bed.startServiceProber(TrialKit.SERVICE_PORT, Duration.ofMillis(50)) : null;
       Timeline timeline = new Timeline();
-      FipkeeperTrials trials = new FipkeeperTrials(bed, prober, settings, checker, timeline);
+      TrialKit kit = new TrialKit(bed, prober, service, settings, timeline);
+      FipkeeperTrials trials = new FipkeeperTrials(kit, checker);
       ReplaceTrials replace = new ReplaceTrials(bed, prober, settings, checker, timeline, trials);
-      for (Scenario s : settings.scenarios()) {
-        if (ObserveTrials.handles(s)) {
-          continue; // on its own testbed, beside keepalived: runObserve
-        }
-        for (int t = 1; t <= ReplaceTrials.trials(s, settings.trials()); t++) {
+      for (Scenario s : scenarios) {
+        for (int t = 1; t <= ReplaceTrials.trials(s, settings.trialsOf(s)); t++) {
+          long started = System.nanoTime();
           Measurement m = guarded(FipkeeperTrials.TOOL, s, t, ReplaceTrials.handles(s) ? replace::run : trials::run);
           all.add(m);
-          print(m);
+          print(m, (System.nanoTime() - started) / 1_000_000_000L);
         }
       }
       trials.settle();
-      long before = bed.sim().stats().path("requests").asLong();
+      long before = kit.hcloudRequests();
       long window = settings.steadyWindow().toSeconds();
       LockSupport.parkNanos(settings.steadyWindow().toNanos());
-      long after = bed.sim().stats().path("requests").asLong();
+      long after = kit.hcloudRequests();
       ResultsFile.SteadyState steady = new ResultsFile.SteadyState((after - before) * 3600.0 / window, window);
       say(String.format(Locale.ROOT, "fipkeeper: steady state %d Hetzner requests in %d s (%.0f/h)", after - before,
           window, steady.hcloudRequestsPerHour()));
@@ -97,10 +137,11 @@ public final class ChaosSuite {
       Prober prober = bed.startProber(Duration.ofMillis(50));
       try (KeepalivedTrials trials = new KeepalivedTrials(bed, prober, settings, checker, new Timeline())) {
         for (Scenario s : settings.keepalivedScenarios()) {
-          for (int t = 1; t <= settings.trials(); t++) {
+          for (int t = 1; t <= settings.trialsOf(s); t++) {
+            long started = System.nanoTime();
             Measurement m = guarded(KeepalivedTrials.TOOL, s, t, trials::run);
             all.add(m);
-            print(m);
+            print(m, (System.nanoTime() - started) / 1_000_000_000L);
           }
         }
       }
@@ -113,11 +154,23 @@ public final class ChaosSuite {
         .apiservers(true).token(KeepalivedTrials.token()).actionDuration(Duration.ofMillis(settings.actionMs())).build()) {
       say("fipkeeper-observe: work dir " + bed.workDir());
       try (ObserveTrials trials = new ObserveTrials(bed, settings, this::say)) {
-        for (int t = 1; t <= settings.trials(); t++) {
+        for (int t = 1; t <= settings.trialsOf(Scenario.OBSERVE_KEEPALIVED); t++) {
+          long started = System.nanoTime();
           Measurement m = guarded(ObserveTrials.TOOL, Scenario.OBSERVE_KEEPALIVED, t, trials::run);
           all.add(m);
-          print(m);
+          print(m, (System.nanoTime() - started) / 1_000_000_000L);
         }
+      }
+    }
+  }
+
+  /** One failed measurement for every scenario of {@code tool} that has none yet: its testbed failed. */
+  private void notRun(String tool, List<Scenario> scenarios, List<Measurement> all, TestbedException e) {
+    String why = "harness: testbed failed, trial not run: " + e.getMessage().lines().findFirst().orElse("");
+    say(tool + ": " + why);
+    for (Scenario s : scenarios) {
+      if (all.stream().noneMatch(m -> m.tool().equals(tool) && m.scenario().equals(s.id()))) {
+        all.add(new Measurement(tool, s.id(), 1, settings.actionMs(), null, null, false, List.of(why)));
       }
     }
   }
@@ -132,14 +185,17 @@ public final class ChaosSuite {
     }
   }
 
-  private void print(Measurement m) {
-    say(String.format(Locale.ROOT, "%-10s %-17s #%d recovery %s  client outage %s%s  %s", m.tool(), m.scenario(), m.trial(),
-        m.recoveryMs() == null ? "-" : String.format(Locale.ROOT, "%.0f ms", m.recoveryMs()),
+  private void print(Measurement m, long seconds) {
+    say(String.format(Locale.ROOT, "%-10s %-27s #%d recovery %s  client outage %s%s%s%s  %s  (%d s)", m.tool(),
+        m.scenario(), m.trial(), m.recoveryMs() == null ? "-" : String.format(Locale.ROOT, "%.0f ms", m.recoveryMs()),
         m.outageMs() == null ? "-" : String.format(Locale.ROOT, "%.0f ms", m.outageMs()),
-        m.kubectlCalls() == null ? "" : String.format(Locale.ROOT, "  kubectl %d/%d failed, %.0f ms without answer  trial %.0f s",
-            m.kubectlFailures(), m.kubectlCalls(), m.kubectlOutageMs() == null ? 0.0 : m.kubectlOutageMs(),
-            m.durationMs() / 1000),
-        m.ok() ? "ok" : (isFipkeeper(m) ? "VIOLATION" : "finding") + " ×" + m.violations().size()));
+        m.floorMs() == null ? "" : String.format(Locale.ROOT, "  etcd floor %.0f ms", m.floorMs()),
+        m.hcloudRequests() == null ? "" : "  hetzner requests " + m.hcloudRequests(),
+        m.kubectlCalls() == null ? "" : String.format(Locale.ROOT, "  kubectl %d/%d failed, %.0f ms without answer"
+            + "  trial %.0f s", m.kubectlFailures(), m.kubectlCalls(),
+            m.kubectlOutageMs() == null ? 0.0 : m.kubectlOutageMs(), m.durationMs() / 1000),
+        m.ok() ? "ok" : (isFipkeeper(m) ? "VIOLATION" : "finding") + " ×" + m.violations().size(),
+        seconds));
     for (String v : m.violations()) {
       out.println("    " + v.replace("\n", "\n    "));
     }

@@ -21,7 +21,11 @@ import java.util.stream.Collectors;
  *       deleted it);</li>
  *   <li>no stale address: after settling, no node but the leader has the floating address bound;</li>
  *   <li>one holder: after settling, at most one node has it bound, and Hetzner routes the IP to that node;</li>
- *   <li>recovery within the scenario's bound.</li>
+ *   <li>recovery within the scenario's bound;</li>
+ *   <li>the scenario's own rules ({@link Expectation}): no leadership change, an assign budget, an outage budget,
+ *       the IP staying put, a Hetzner request budget, an auth alert, no flapping, no use of a revoked token, no
+ *       token in any output, and for a frozen leader: no assign sent after the new leader's and a stale landing
+ *       repaired in time. They live in {@link ExpectationRules}.</li>
  * </ol>
  * Each violation is one string: a headline, then the offending history and log lines.
  */
@@ -50,6 +54,7 @@ public final class Checker {
     neverUnassigned(t, events, window, out);
     settled(t, events, window, out);
     recovery(t, out);
+    new ExpectationRules(this, t, events, window).check(out);
     out.addAll(t.scenarioViolations());
     return out;
   }
@@ -64,11 +69,13 @@ public final class Checker {
         out.add(report("fencing: assign to unknown server " + c.serverId(), t, events, window, c.at()));
         continue;
       }
-      Instant since = c.at().minus(skew);
+      // a call held in transit is judged by when it was sent: the sender cannot recall it
+      Instant sent = c.sentAt();
+      Instant since = sent.minus(skew);
       List<String> held = new ArrayList<>();
       held.add(stateAt(events, node, since));
       events.stream()
-          .filter(e -> e.node().equals(node) && e.state() != null && e.at().isAfter(since) && !e.at().isAfter(c.at()))
+          .filter(e -> e.node().equals(node) && e.state() != null && e.at().isAfter(since) && !e.at().isAfter(sent))
           .forEach(e -> held.add(e.state()));
       if (held.stream().noneMatch(MAY_ASSIGN::contains)) {
         out.add(report("fencing: " + node + " assigned the floating IP while " + String.join("→", held)
@@ -126,7 +133,7 @@ public final class Checker {
       return;
     }
     if (!t.recovered()) {
-      out.add("recovery: no other node took over within the wait (bound " + t.boundMs() + " ms)");
+      out.add("recovery: did not recover within the wait (bound " + t.boundMs() + " ms)");
     } else if (t.recoveryMs() != null && t.recoveryMs() > t.boundMs()) {
       out.add(String.format(java.util.Locale.ROOT, "recovery: took %.0f ms, bound %d ms", t.recoveryMs(), t.boundMs()));
     }
@@ -151,12 +158,16 @@ public final class Checker {
     return state;
   }
 
+  String floatingAddress() {
+    return floatingAddress;
+  }
+
   private static boolean inWindow(TrialRecord t, Instant at) {
     return !at.isBefore(t.from()) && !at.isAfter(t.to());
   }
 
   /** Headline plus the history and log lines within a couple of seconds of the offending instant. */
-  private String report(String headline, TrialRecord t, List<NodeEvent> events, List<SimCall> window, Instant around) {
+  String report(String headline, TrialRecord t, List<NodeEvent> events, List<SimCall> window, Instant around) {
     Instant lo = around.minus(CONTEXT);
     Instant hi = around.plus(CONTEXT);
     List<Line> lines = new ArrayList<>();

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Writes {@code chaos.json}, the hand-over to the report writer: {@code kind}, {@code startedAt}, {@code machine},
- * {@code settings}, {@code measurements} (one {@link Measurement} per trial) and {@code steadyState}.
+ * {@code settings}, {@code rules} (each fipkeeper scenario's rules in a line), {@code measurements} (one
+ * {@link Measurement} per trial) and {@code steadyState}.
  */
 public final class ResultsFile {
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -42,6 +43,14 @@ public final class ResultsFile {
     settings.put("stormMs", s.storm().toMillis());
     settings.put("keepalivedAdvertInt", s.advertInt());
     settings.put("nodes", 3);
+    settings.put("longTrials", s.longTrials());
+    ObjectNode perScenario = settings.putObject("scenarioTrials");
+    s.scenarioTrials().forEach((sc, n) -> perScenario.put(sc.id(), n));
+    settings.put("longFaultMs", s.longFault().toMillis());
+    settings.put("takeoverTimeoutMs", s.takeoverTimeout().toMillis());
+    ObjectNode agent = settings.putObject("agentSettings");
+    s.agentSettings().forEach(agent::put);
+    settings.put("authFailureMetric", AgentSignals.authFailureMetric());
     ObjectNode bounds = settings.putObject("boundsMs");
     for (Map.Entry<String, Long> e : s.bounds().all().entrySet()) {
       if (e.getValue() == null) {
@@ -49,6 +58,12 @@ public final class ResultsFile {
       } else {
         bounds.put(e.getKey(), e.getValue());
       }
+    }
+    ObjectNode rules = root.putObject("rules");
+    for (Scenario sc : s.scenarios()) {
+      String own = s.expectation(sc).describe(s.bounds().of(sc));
+      String trial = Expectation.checkedByTheTrial(sc);
+      rules.put(sc.id(), trial.isEmpty() ? own : own.equals("common rules only") ? trial : own + "; " + trial);
     }
     ArrayNode ms = root.putArray("measurements");
     measurements.forEach(m -> ms.add(MAPPER.valueToTree(m)));

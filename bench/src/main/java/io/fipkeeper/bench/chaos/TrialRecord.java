@@ -18,7 +18,9 @@ import java.util.Map;
  * @param recoveryMs measured recovery, null when the scenario has none or it did not recover
  * @param boundMs the recovery bound, null when the scenario expects no failover
  * @param recovered false when the scenario gave up waiting for recovery
- * @param scenarioViolations what the scenario itself found wrong (e.g. the IP moved when it must stay)
+ * @param scenarioViolations what the scenario itself found wrong (e.g. the harness could not inject the fault)
+ * @param expect the scenario's own rules ({@link Expectation#none()} for none)
+ * @param seen what the harness measured for those rules
  */
 public record TrialRecord(
     String tool,
@@ -36,7 +38,19 @@ public record TrialRecord(
     Double recoveryMs,
     Long boundMs,
     boolean recovered,
-    List<String> scenarioViolations) {
+    List<String> scenarioViolations,
+    Expectation expect,
+    Observations seen) {
+
+  /** A trial with only the common rules. */
+  public TrialRecord(String tool, String scenario, int trial, Instant from, Instant to, List<SimCall> calls,
+      List<NodeEvent> events, Map<Long, String> nodeByServer, List<Assignment> assignments,
+      Map<String, List<String>> settledAddresses, String settledLeader, String assignedAfter, Double recoveryMs,
+      Long boundMs, boolean recovered, List<String> scenarioViolations) {
+    this(tool, scenario, trial, from, to, calls, events, nodeByServer, assignments, settledAddresses, settledLeader,
+        assignedAfter, recoveryMs, boundMs, recovered, scenarioViolations, Expectation.none(),
+        Observations.of(null, null));
+  }
 
   /** Hetzner routed the IP to {@code server} (null = nowhere) from {@code at} on. */
   public record Assignment(Instant at, Long server) {}

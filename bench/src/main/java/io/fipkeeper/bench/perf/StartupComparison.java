@@ -76,11 +76,12 @@ final class StartupComparison {
   private AgentProcess agent(Node n, Path workDir, String... extraFlags) {
     AgentConfig config = new AgentConfig(n.name(), Testbed.FLOATING_IP_NAME, bed.sim().apiUrl(),
         bed.sim().metadataUrl(n.name()), bed.etcd().endpoints(), leaseTtl, "eth0", "ip", bed.apiserver(n.index()).url(),
-        "0.0.0.0:" + n.httpPort(), Duration.ofMillis(200), "info");
+        "0.0.0.0:" + n.httpPort(), Duration.ofMillis(200), "info",
+        AgentProcess.tokenFile(workDir, n).toString(), java.util.Map.of());
     List<String> launch = new ArrayList<>(JvmFlags.split(flags));
     launch.addAll(List.of(extraFlags));
     launch.addAll(List.of("-jar", agentJar.toString()));
-    return new AgentProcess(n, null, launch, config, "testbed-token", workDir);
+    return new AgentProcess(n, null, launch, config, bed.token(), workDir);
   }
 
   private static long size(Path p) {

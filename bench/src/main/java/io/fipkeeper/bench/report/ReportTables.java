@@ -16,7 +16,9 @@ final class ReportTables {
   /** Scenario order in tables and chart: the benchmark's, then the chaos suite's, then anything else by name. */
   private static final List<String> SCENARIO_ORDER = List.of("crash", "graceful", "leader-sigkill", "leader-sigterm",
       "leader-partition", "leader-restart", "apiserver-fail", "etcd-member-kill", "etcd-quorum-loss",
-      "hcloud-429-storm", "hcloud-503", "slow-action", "action-error");
+      "hcloud-429-storm", "hcloud-503", "slow-action", "action-error", "address-removed", "winner-cannot-reach-hetzner",
+      "token-rotated", "token-revoked", "leader-crash-restart", "etcd-quorum-loss-long", "leader-pause",
+      "etcd-leader-kill", "etcd-slow", "clock-step");
 
   private ReportTables() {}
 

@@ -130,6 +130,8 @@ public final class ReportWriter implements Callable<Integer> {
     if (!side.isEmpty()) {
       b.append("## fipkeeper and keepalived side by side\n\n").append(side).append('\n');
     }
+    b.append(ChaosSection.partition(all));
+    b.append(ChaosSection.scenarios(files));
     b.append(KubectlSection.render(files));
     if (chartLink != null) {
       b.append("![failover time distributions](").append(chartLink).append(")\n\n");
@@ -160,7 +162,8 @@ public final class ReportWriter implements Callable<Integer> {
         up to one action poll interval (`actionPollInterval`, 200 ms in the testbed, 500 ms by default) between
         the action completing and the agent seeing it. Violations count broken correctness rules
         seen during a trial (two LEADING agents in one poll, the IP unassigned at Hetzner, a stopped or restarted
-        agent keeping the address bound, no takeover within 30 s); a fast failover with violations is not a pass.
+        agent keeping the address bound, no takeover within 30 s, and each chaos scenario's own rules listed under
+        "Chaos scenarios: rules and results"); a fast failover with violations is not a pass.
 
         ## What these numbers cannot show
 

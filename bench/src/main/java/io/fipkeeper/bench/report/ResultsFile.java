@@ -32,7 +32,7 @@ public record ResultsFile(Path path, String kind, String startedAt, MachineInfo 
       m.path("violations").forEach(v -> violations.add(v.asText()));
       ms.add(new Measurement(m.path("tool").asText("?"), m.path("scenario").asText("?"), m.path("trial").asInt(0),
           m.path("actionMs").asLong(0), m.path("recoveryMs").asLong(-1), m.path("outageMs").asLong(-1),
-          m.path("ok").asBoolean(false), violations));
+          m.path("ok").asBoolean(false), violations, m.path("floorMs").asLong(-1), m.path("hcloudRequests").asLong(-1)));
     }
     return new ResultsFile(path, j.path("kind").asText("unknown"), j.path("startedAt").asText("?"),
         MachineInfo.from(j.path("machine")), j.path("settings"), List.copyOf(ms), j);

@@ -15,12 +15,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CI chaos suite, the same code path as {@code chaos --short}: one trial each of leader SIGKILL, SIGTERM,
- * apiserver failure, etcd quorum loss, a failed assign action and the holder's server deleted and recreated (with
- * the real kubectl watching) for fipkeeper, plus keepalived's crash failover; no fipkeeper trial may violate a
- * rule or miss its recovery bound.
+ * The CI chaos suite, the same code path as {@code chaos --short}: one trial each of {@link Scenario#SHORT} for
+ * fipkeeper (leader SIGKILL, SIGTERM, apiserver failure, the holder's server deleted and recreated with the real
+ * kubectl watching, the issue 8/9 scenarios address-removed, winner-cannot-reach-hetzner, leader-crash-restart and
+ * etcd-leader-kill, etcd quorum loss and a failed assign action), plus keepalived's crash failover; no fipkeeper
+ * trial may violate a rule or miss its recovery bound. The scenarios listed in {@link Scenario#AWAITING_AGENT_FIX}
+ * (leader-crash-restart) are left out until the agent work lands (run them here with
+ * {@code -Dfipkeeper.chaos.awaiting=run}).
  */
-@Timeout(600)
+@Timeout(780)
 class ChaosShortSuiteTest {
   private static final Path SIM_JAR = Path.of("../hcloud-sim/target/hcloud-sim.jar");
   private static final Path AGENT_JAR = Path.of("../agent/target/fipkeeper.jar");
@@ -35,16 +38,11 @@ class ChaosShortSuiteTest {
     ChaosSettings settings = ChaosSettings.shortSuite(AGENT_JAR, SIM_JAR, out);
     if (!Files.isExecutable(Path.of("/usr/sbin/keepalived"))) {
       System.out.println("keepalived missing (apt-get install keepalived): its comparison trial is left out");
-      settings = new ChaosSettings(settings.agentJar(), settings.simJar(), settings.trials(), settings.scenarios(),
-          java.util.List.of(), settings.actionMs(), settings.leaseTtlSeconds(), settings.quorumLoss(), settings.storm(),
-          settings.steadyWindow(), settings.advertInt(), true, out);
+      settings = settings.withoutKeepalived();
     }
     if (!Files.isExecutable(io.fipkeeper.bench.Kubeconfig.KUBECTL)) {
       System.out.println("kubectl missing (apt-get install kubernetes-client): replace-leader is left out");
-      settings = new ChaosSettings(settings.agentJar(), settings.simJar(), settings.trials(),
-          settings.scenarios().stream().filter(s -> !ReplaceTrials.handles(s)).toList(), settings.keepalivedScenarios(),
-          settings.actionMs(), settings.leaseTtlSeconds(), settings.quorumLoss(), settings.storm(),
-          settings.steadyWindow(), settings.advertInt(), true, out);
+      settings = settings.withScenarios(settings.scenarios().stream().filter(s -> !ReplaceTrials.handles(s)).toList());
     }
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     PrintStream tee = new PrintStream(new TeeStream(System.out, buffer), true, StandardCharsets.UTF_8);

@@ -124,7 +124,7 @@ class CheckerTest {
         NODES, List.of(), Map.of(), null, null, null, 5500L, false, List.of());
 
     assertThat(checker.check(slow)).containsExactly("recovery: took 7000 ms, bound 5500 ms");
-    assertThat(checker.check(never)).singleElement().asString().startsWith("recovery: no other node took over");
+    assertThat(checker.check(never)).singleElement().asString().startsWith("recovery: did not recover within the wait");
   }
 
   @Test

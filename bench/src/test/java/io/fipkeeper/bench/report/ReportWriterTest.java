@@ -65,6 +65,42 @@ class ReportWriterTest {
   }
 
   @Test
+  void showsEachChaosScenarioWithItsRulesAndThePartitionAgainstEtcdsFloor(@TempDir Path dir) throws Exception {
+    Path results = Files.createDirectories(dir.resolve("results"));
+    ObjectNode chaos = file("chaos");
+    chaos.putObject("rules").put("leader-partition", "recovery ≤ 6500 ms")
+        .put("etcd-slow", "no leadership change; no assign; ≤ 5 Hetzner requests in the window")
+        .put("address-removed", "recovery ≤ 3000 ms; no leadership change");
+    ArrayNode cm = chaos.putArray("measurements");
+    long[][] partition = {{3200, 2400}, {3600, 2500}, {4100, 2600}};
+    for (int i = 0; i < partition.length; i++) {
+      ObjectNode m = measurement(cm, "fipkeeper", "leader-partition", i + 1, 1000, partition[i][0], partition[i][0],
+          List.of());
+      m.put("floorMs", partition[i][1]);
+    }
+    measurement(cm, "keepalived", "leader-partition", 1, 1000, 4600, 5200, List.of());
+    measurement(cm, "fipkeeper", "etcd-slow", 1, 1000, -1, 0, List.of()).put("hcloudRequests", 2);
+    measurement(cm, "fipkeeper", "etcd-slow", 2, 1000, -1, 0, List.of("hetzner: 9 API requests")).put("hcloudRequests", 9);
+    MAPPER.writeValue(results.resolve("chaos.json").toFile(), chaos);
+
+    Path md = dir.resolve("docs/benchmarks.md");
+    ReportWriter.write(ReportWriter.readAll(results), md, dir.resolve("docs/benchmarks"), Instant.parse("2026-12-01T17:00:00Z"));
+    String text = Files.readString(md);
+
+    assertThat(text).contains("## Partition failover against etcd's floor")
+        .contains("| etcd floor (cut → leader key deleted, seen by the majority) | 3 | 2500 ms | 2600 ms | 2600 ms |")
+        .contains("| fipkeeper recovery (cut → IP assigned and bound elsewhere) | 3 | 3600 ms | 4100 ms | 4100 ms |")
+        .contains("| fipkeeper overhead over the floor (per trial) | 3 | 1100 ms | 1500 ms | 1500 ms |")
+        .contains("| keepalived recovery (same bed) | 1 | 4600 ms | 4600 ms | 4600 ms |")
+        .contains("| partition p99 ≤ keepalived's p99 | 4100 ms | ≤ 4600 ms | PASS |")
+        .contains("| partition p99 ≤ floor p99 + action (1000 ms) + 500 ms | 4100 ms | ≤ 4100 ms | PASS |");
+    assertThat(text).contains("## Chaos scenarios: rules and results")
+        .contains("| etcd-slow | no leadership change; no assign; ≤ 5 Hetzner requests in the window | 2 | – / – | 0 ms / 0 ms | 9 | 1 |")
+        .contains("| leader-partition | recovery ≤ 6500 ms | 3 | 3600 ms / 4100 ms | 3600 ms / 4100 ms | – | 0 |")
+        .doesNotContain("| address-removed |");
+  }
+
+  @Test
   void kubectlsViewOfTheReplacementTrialsStandsNextToTheRecoveryTimes(@TempDir Path dir) throws Exception {
     Path results = Files.createDirectories(dir.resolve("results"));
     ObjectNode chaos = file("chaos");
@@ -102,11 +138,12 @@ class ReportWriterTest {
     return o;
   }
 
-  private static void measurement(ArrayNode a, String tool, String scenario, int trial, long action, long recovery,
+  private static ObjectNode measurement(ArrayNode a, String tool, String scenario, int trial, long action, long recovery,
       long outage, List<String> violations) {
     ObjectNode m = a.addObject();
     m.put("tool", tool).put("scenario", scenario).put("trial", trial).put("actionMs", action)
         .put("recoveryMs", recovery).put("outageMs", outage).put("ok", violations.isEmpty());
     violations.forEach(m.putArray("violations")::add);
+    return m;
   }
 }
