@@ -3,6 +3,7 @@ package io.fipkeeper.etcd;
 import io.fipkeeper.leader.Term;
 import io.fipkeeper.leader.port.ElectionEvent;
 import io.fipkeeper.testing.EtcdExtension;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -26,9 +27,18 @@ final class Candidate implements AutoCloseable {
   }
 
   Candidate(EtcdExtension etcd, String prefix, ElectionIdentity identity, Duration ttl) {
+    this(etcd.endpoints(), prefix, identity, ttl);
+  }
+
+  /** A candidate whose client lists {@code endpoints} in this order (the first is its preferred member). */
+  Candidate(List<URI> endpoints, String prefix, String node, Duration ttl) {
+    this(endpoints, prefix, ElectionIdentity.of(node, serverOf(node)), ttl);
+  }
+
+  private Candidate(List<URI> endpoints, String prefix, ElectionIdentity identity, Duration ttl) {
     this.node = identity.node();
     this.identity = identity;
-    this.election = new EtcdElection(EtcdSettings.plain(etcd.endpoints()), prefix, "203.0.113.10", identity, ttl,
+    this.election = new EtcdElection(EtcdSettings.plain(endpoints), prefix, "203.0.113.10", identity, ttl,
         events::add);
   }
 
