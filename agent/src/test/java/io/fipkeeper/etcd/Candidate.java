@@ -1,5 +1,7 @@
 package io.fipkeeper.etcd;
 
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
 import io.fipkeeper.leader.Term;
 import io.fipkeeper.leader.port.ElectionEvent;
 import io.fipkeeper.testing.EtcdExtension;
@@ -8,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** One agent's election in a test: the real {@link EtcdElection} plus every event it reported, in order. */
@@ -47,6 +50,16 @@ final class Candidate implements AutoCloseable {
     long attempt = attempts.incrementAndGet();
     election.campaign(attempt);
     return attempt;
+  }
+
+  /** This candidate's election key for {@code lease} as read through {@code endpoint}, or null when there is none. */
+  static KeyValue keyOf(URI endpoint, String prefix, long lease) throws Exception {
+    try (Client raw = Client.builder().endpoints(endpoint).build()) {
+      List<KeyValue> kvs = raw.getKVClient()
+          .get(ElectionKeys.bytes(prefix + "/203.0.113.10/election/" + Long.toHexString(lease)))
+          .get(5, TimeUnit.SECONDS).getKvs();
+      return kvs.isEmpty() ? null : kvs.get(0);
+    }
   }
 
   /** The server id a test gives a node name. */

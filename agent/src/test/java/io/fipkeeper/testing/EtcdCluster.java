@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>Guarantees: every member answers {@code GET /health} with {@code "health":"true"} once the class starts (a
  * quorum is formed); {@link #stop(int)}, {@link #kill(int)} and {@link #start(int)} keep a member's endpoint and data,
- * so a restarted member rejoins as itself; after each test every stopped member is started again; all are killed at
- * the end of the class. Only the process backend: the class is skipped when the etcd binary is missing (the
+ * so a restarted member rejoins as itself; after each test every paused member is resumed and every stopped one
+ * started again; all are killed at the end of the class. Only the process backend: the class is skipped when the etcd binary is missing (the
  * single-member {@link EtcdExtension} has the container fallback).
  */
 public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
@@ -106,6 +106,16 @@ public final class EtcdCluster implements BeforeAllCallback, AfterAllCallback, A
   /** SIGKILL of member {@code i}, like a crash. */
   public synchronized void kill(int i) {
     member(i).kill();
+  }
+
+  /** Freezes member {@code i} (SIGSTOP): its sockets stay open but it answers nothing, like a stalled member. */
+  public synchronized void pause(int i) {
+    member(i).pause();
+  }
+
+  /** Undoes {@link #pause(int)}. */
+  public synchronized void resume(int i) {
+    member(i).resume();
   }
 
   /** Starts member {@code i} again and returns once it is healthy (it rejoined the quorum). */
