@@ -22,31 +22,34 @@ import org.slf4j.LoggerFactory;
  * agent would otherwise stay on another node's member for good, and when that node goes, every agent that drifted to
  * it loses its keep-alives at the same moment.
  *
- * <p>Every {@link #CHECK_INTERVAL}, on the election's timer and without blocking it, a {@link #check()}:
+ * <p>A {@link #check()} runs on the election's timer every {@link #CHECK_INTERVAL} while the client is away from the
+ * preferred member and every fifth while it is home ({@link ReturnSchedule} counts), without ever blocking the timer:
  * <ol>
- *   <li>asks the member the client is on who it is: a serializable read, answered by that member from its own store,
- *       whose header names it (the cheap part, and the whole check while the client is home);</li>
- *   <li>if that is not the preferred member, asks the preferred one for its status on a channel of its own (jetcd's
- *       {@code statusMember}, closed after the call): healthy means it answered within {@link #CALL_TIMEOUT}, is a
- *       voting member, sees a raft leader and reports no error (an alarm such as NOSPACE);</li>
- *   <li>after {@link #HEALTHY_CHECKS} healthy answers in a row (a member that just restarted settles first), builds a
- *       new client, which connects to the first endpoint, checks that it really landed on the preferred member, and
- *       hands it to the {@link EtcdConnection}; {@code onMoved} then re-opens the watches on it.</li>
+ *   <li>it asks the member the client is on who it is: a serializable read, answered by that member from its own
+ *       store, whose header names it (the cheap part, and the whole check while the client is home);</li>
+ *   <li>away from home, it asks the preferred member for its status on a channel of its own (jetcd's {@code
+ *       statusMember}, closed after the call): healthy means it answered within {@link #CALL_TIMEOUT}, is a voting
+ *       member, sees a raft leader and reports no error (an alarm such as NOSPACE);</li>
+ *   <li>after enough healthy answers in a row (three at first, so a member that just restarted settles; more after
+ *       flaps), it builds a new client, which connects to the first endpoint, checks that it really landed on the
+ *       preferred member, and hands it to the {@link EtcdConnection}; the watches are then re-opened on it.</li>
  * </ol>
- * Why a move is safe at any moment, a takeover's fence included: see {@link EtcdConnection} (the old client keeps
+ *
+ * <p>Why a move is safe at any moment, a takeover's fence included: see {@link EtcdConnection} (the old client keeps
  * serving what was issued on it) and {@link Campaigns} (a candidacy lives in its key, not in a call). A move changes
  * the member, never the lease, the key or the term, and etcd answers the same on every member (linearizable reads,
  * transactions and lease calls go through the raft leader); a watch re-opened on a member that lags starts a little
  * earlier, which the observer tolerates (it drops what is older than what it has reported).
+ *
+ * <p>Thread-safety: {@link #check()} is called by the timer only, and every step after a call runs on the timer
+ * too, so the counters below have one thread.
  */
 final class PreferredMember {
 
   private static final Logger log = LoggerFactory.getLogger(PreferredMember.class);
 
-  /** How often the client's member is checked. */
-  static final Duration CHECK_INTERVAL = Duration.ofSeconds(5);
-  /** Healthy answers of the preferred member in a row before the client moves back to it. */
-  static final int HEALTHY_CHECKS = 2;
+  /** How often the client's member is checked while away from the preferred one ({@link ReturnSchedule}'s tick). */
+  static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
   /** Bound on each call of a check. */
   static final Duration CALL_TIMEOUT = Duration.ofSeconds(1);
 
@@ -60,9 +63,9 @@ final class PreferredMember {
   private final Executor timer;
   private final AtomicBoolean checking = new AtomicBoolean();
 
-  // only written by the check in flight (one at a time)
   private volatile long preferredId;
-  private int healthyInARow;
+  /** Only used on the timer thread (see the class comment). */
+  private final ReturnSchedule schedule = new ReturnSchedule();
 
   /**
    * @param preferred the first endpoint listed
@@ -93,7 +96,7 @@ final class PreferredMember {
 
   /** One check; returns at once, the calls complete on jetcd's threads. A check still running skips this one. */
   void check() {
-    if (!checking.compareAndSet(false, true)) {
+    if (!schedule.tick() || !checking.compareAndSet(false, true)) {
       return;
     }
     CompletableFuture<Void> done;
@@ -102,37 +105,37 @@ final class PreferredMember {
     } catch (RuntimeException e) { // a closed client throws synchronously
       done = CompletableFuture.failedFuture(e);
     }
-    done.whenComplete((ignored, error) -> {
+    done.whenCompleteAsync((ignored, error) -> {
       if (error != null) {
-        healthyInARow = 0;
+        schedule.unknown();
         log.debug("etcd member check failed node={} error={}", node, Failures.describe(error));
       }
       checking.set(false);
-    });
+    }, timer);
   }
 
   private CompletableFuture<Void> decide(long current) {
     if (current == preferredId) {
-      healthyInARow = 0;
+      schedule.atHome();
       return CompletableFuture.completedFuture(null);
     }
     return statusOfPreferred().thenComposeAsync(status -> {
       preferredId = status.getHeader().getMemberId(); // a replaced member keeps the endpoint, not the id
       if (current == preferredId) {
-        healthyInARow = 0;
+        schedule.atHome();
         return CompletableFuture.completedFuture(null);
       }
+      int settle = schedule.settle();
       String unhealthy = unhealthy(status);
+      boolean due = schedule.away(unhealthy == null);
+      if (schedule.settle() > settle) {
+        log.info("preferred etcd member failed again soon after the client came back node={} endpoint={} "
+            + "healthy_checks_before_next_return={}", node, preferredEndpoint, schedule.settle());
+      }
       if (unhealthy != null) {
-        healthyInARow = 0;
         log.debug("preferred etcd member not ready node={} endpoint={} reason={}", node, preferredEndpoint, unhealthy);
-        return CompletableFuture.completedFuture(null);
       }
-      if (++healthyInARow < HEALTHY_CHECKS) {
-        return CompletableFuture.completedFuture(null);
-      }
-      healthyInARow = 0;
-      return moveBack(current);
+      return due ? moveBack(current) : CompletableFuture.completedFuture(null);
     }, timer);
   }
 
@@ -167,6 +170,7 @@ final class PreferredMember {
       AtomicReference<Runnable> closeOldWatches = new AtomicReference<>(() -> { });
       if (connection.replace(next, () -> closeOldWatches.get().run())) {
         closeOldWatches.set(reopenWatches.get());
+        schedule.movedBack();
         log.info("etcd client back on its preferred member node={} endpoint={} member={} from={}", node,
             preferredEndpoint, hex(member), hex(from));
       }

@@ -23,6 +23,7 @@ final class Candidate implements AutoCloseable {
   final List<ElectionEvent> events = new CopyOnWriteArrayList<>();
   final EtcdElection election;
   private final AtomicLong attempts = new AtomicLong();
+  private int handled;
 
   /** A candidate on {@code node}'s server ({@link #serverOf}): two candidates of one node are two runs of one agent. */
   Candidate(EtcdExtension etcd, String prefix, String node, Duration ttl) {
@@ -59,6 +60,22 @@ final class Candidate implements AutoCloseable {
           .get(ElectionKeys.bytes(prefix + "/203.0.113.10/election/" + Long.toHexString(lease)))
           .get(5, TimeUnit.SECONDS).getKvs();
       return kvs.isEmpty() ? null : kvs.get(0);
+    }
+  }
+
+  /**
+   * What the leader loop does after a campaign failed or the lease was lost: campaign again (here at once, the loop
+   * waits its backoff first). Call it while polling; each failure is answered once.
+   */
+  synchronized void campaignAgainAfterFailure() {
+    boolean failed = false;
+    for (int i = handled; i < events.size(); i++) {
+      ElectionEvent e = events.get(i);
+      failed |= e instanceof ElectionEvent.CampaignFailed || e instanceof ElectionEvent.LeaseGone;
+    }
+    handled = events.size();
+    if (failed) {
+      campaign();
     }
   }
 
