@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +25,15 @@ import org.slf4j.LoggerFactory;
  * Watches the election prefix and the holder key, reporting {@code LeaderSeen} whenever the leader (the election key
  * with the lowest create revision) changes and {@code HolderChanged} whenever {@code P/F/holder} is written or
  * deleted. The current values are reported once at start. Every write of a campaign key is also handed to
- * {@code onCandidateWritten} (a newer run of this agent marking the key it adopted). jetcd resumes broken watches
- * from the last revision it saw, so a short etcd outage loses no change; a watch jetcd gives up on is reopened by the
- * next {@link #start()}.
+ * {@code onCandidateWritten} (a newer run of this agent marking the key it adopted), and every leader read to
+ * {@code onFirstKey} (which is how a waiting candidacy learns that it won). jetcd resumes broken watches from the last
+ * revision it saw, so a short etcd outage loses no change; a watch jetcd gives up on is reopened by the next
+ * {@link #start()}.
+ *
+ * <p>When the client moves to another member, {@link #reopen()} opens the watches on the new client while the old
+ * ones still run: for a moment both deliver, and a member that lags may repeat older changes. Nothing goes back in
+ * time for that: leader reads older than the newest one reported are dropped, and so are holder changes older than
+ * the newest one reported (by their revision in etcd).
  */
 final class ElectionObserver implements AutoCloseable {
 
@@ -40,13 +47,25 @@ final class ElectionObserver implements AutoCloseable {
       .withLimit(1)
       .build();
 
-  private final Client client;
+  /** Told about every leader read: the store revision it saw and the first election key (null: none). */
+  interface FirstKeyListener {
+    void firstKeyRead(long readRevision, KeyValue first);
+  }
+
+  private final Supplier<Client> client;
   private final ElectionKeys keys;
   private final Consumer<ElectionEvent> events;
   private final Consumer<KeyValue> onCandidateWritten;
+  private final FirstKeyListener onFirstKey;
+  /** Revision of the newest holder change reported (its put or delete); older ones arriving late are dropped. */
+  private long holderRevision;
+  /** Guards {@link #holderRevision}; never taken while holding this observer's own lock (see below). */
+  private final Object holderLock = new Object();
   /** Header revision of the newest leader read reported; older answers arriving late are dropped. */
   private final AtomicLong leaderReadRevision = new AtomicLong();
   private final List<Watch.Watcher> watchers = new ArrayList<>();
+  /** Watches on a client that was replaced: they keep delivering until that client closes. */
+  private final List<Watch.Watcher> retired = new ArrayList<>();
   private String lastLeader;
   private long lastLeaderRevision = -1;
   // written under this lock, read lock-free by watch callbacks: jetcd calls them holding its own watch lock, and
@@ -56,12 +75,13 @@ final class ElectionObserver implements AutoCloseable {
   private volatile long generation;
   private final AtomicBoolean failing = new AtomicBoolean();
 
-  ElectionObserver(Client client, ElectionKeys keys, Consumer<ElectionEvent> events,
-      Consumer<KeyValue> onCandidateWritten) {
+  ElectionObserver(Supplier<Client> client, ElectionKeys keys, Consumer<ElectionEvent> events,
+      Consumer<KeyValue> onCandidateWritten, FirstKeyListener onFirstKey) {
     this.client = client;
     this.keys = keys;
     this.events = events;
     this.onCandidateWritten = onCandidateWritten;
+    this.onFirstKey = onFirstKey;
   }
 
   /** Starts both watches unless they are already running. Never blocks. */
@@ -70,9 +90,34 @@ final class ElectionObserver implements AutoCloseable {
       return;
     }
     closeWatchers();
+    open();
+  }
+
+  /**
+   * The client was replaced: opens the watches on the new one unless they are not running (then the next
+   * {@link #start()} does). Returns what closes the old watches, to run before the old client closes. Never blocks.
+   */
+  synchronized Runnable reopen() {
+    if (broken || closed) {
+      return () -> { };
+    }
+    List<Watch.Watcher> old = List.copyOf(watchers);
+    retired.addAll(old);
+    generation++; // the old watches' failures and ends are no longer this observer's business
+    watchers.clear();
+    open();
+    return () -> closeRetired(old);
+  }
+
+  private synchronized void closeRetired(List<Watch.Watcher> old) {
+    old.forEach(Watch.Watcher::close);
+    retired.removeAll(old);
+  }
+
+  private void open() {
     broken = false;
     long current = generation;
-    Watch watch = client.getWatchClient();
+    Watch watch = client.get().getWatchClient();
     // created-notify: a (re)created watch re-reads the leader, covering anything missed while it was down
     watchers.add(watch.watch(keys.electionPrefix(), WatchOption.builder().isPrefix(true).withCreateNotify(true).build(),
         Watch.listener(response -> {
@@ -83,20 +128,21 @@ final class ElectionObserver implements AutoCloseable {
             }
           }
           refreshLeader();
-        }, this::watchFailed, () -> watchEnded(current))));
+        }, error -> watchFailed(current, error), () -> watchEnded(current))));
     watchers.add(watch.watch(keys.holder(), WatchOption.DEFAULT,
-        Watch.listener(this::holderChanged, this::watchFailed, () -> watchEnded(current))));
+        Watch.listener(this::holderChanged, error -> watchFailed(current, error), () -> watchEnded(current))));
     refreshLeader();
-    client.getKVClient().get(keys.holder()).whenComplete((response, error) -> {
+    client.get().getKVClient().get(keys.holder()).whenComplete((response, error) -> {
       if (error == null && !response.getKvs().isEmpty()) {
-        events.accept(new ElectionEvent.HolderChanged(parseHolder(response.getKvs().get(0))));
+        KeyValue kv = response.getKvs().get(0);
+        reportHolder(kv.getModRevision(), () -> parseHolder(kv));
       }
     });
   }
 
   /** Reads the current leader and reports it if it changed since the last report. */
   void refreshLeader() {
-    client.getKVClient().get(keys.electionPrefix(), FIRST_CANDIDATE).whenComplete((response, error) -> {
+    client.get().getKVClient().get(keys.electionPrefix(), FIRST_CANDIDATE).whenComplete((response, error) -> {
       if (error != null) {
         log.debug("leader read failed error={}", Failures.describe(error));
         return;
@@ -111,6 +157,7 @@ final class ElectionObserver implements AutoCloseable {
       return;
     }
     leaderReadRevision.set(revision);
+    onFirstKey.firstKeyRead(revision, response.getKvs().isEmpty() ? null : response.getKvs().get(0));
     ElectionIdentity leader = null;
     long createRevision = 0;
     if (!response.getKvs().isEmpty()) {
@@ -132,11 +179,23 @@ final class ElectionObserver implements AutoCloseable {
   private void holderChanged(WatchResponse response) {
     watchWorks();
     for (WatchEvent event : response.getEvents()) {
+      KeyValue kv = event.getKeyValue(); // a delete's carries the revision of the delete
       switch (event.getEventType()) {
-        case PUT -> events.accept(new ElectionEvent.HolderChanged(parseHolder(event.getKeyValue())));
-        case DELETE -> events.accept(new ElectionEvent.HolderChanged(null));
+        case PUT -> reportHolder(kv.getModRevision(), () -> parseHolder(kv));
+        case DELETE -> reportHolder(kv.getModRevision(), () -> null);
         default -> log.debug("ignored watch event type={}", event.getEventType());
       }
+    }
+  }
+
+  /** Reports the holder as of {@code revision} unless a change at that revision or later was reported already. */
+  private void reportHolder(long revision, Supplier<HolderRecord> holder) {
+    synchronized (holderLock) {
+      if (revision <= holderRevision) {
+        return;
+      }
+      holderRevision = revision;
+      events.accept(new ElectionEvent.HolderChanged(holder.get()));
     }
   }
 
@@ -150,7 +209,11 @@ final class ElectionObserver implements AutoCloseable {
   }
 
   /** jetcd reports every failed reconnect and retries by itself every 500 ms: one line per outage is enough. */
-  private void watchFailed(Throwable error) {
+  private void watchFailed(long ofGeneration, Throwable error) {
+    if (ofGeneration != generation) {
+      log.debug("watch of a replaced client ended error={}", Failures.describe(error));
+      return;
+    }
     if (!failing.getAndSet(true) && !closed) {
       log.warn("etcd watch interrupted, jetcd resumes it from the last revision error={}", Failures.describe(error));
     }
@@ -180,5 +243,7 @@ final class ElectionObserver implements AutoCloseable {
   public synchronized void close() {
     closed = true;
     closeWatchers();
+    retired.forEach(Watch.Watcher::close);
+    retired.clear();
   }
 }

@@ -3,7 +3,6 @@ package io.fipkeeper.etcd;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.options.PutOption;
 import io.fipkeeper.leader.AgentSnapshot;
 import io.fipkeeper.leader.HolderRecord;
 import io.fipkeeper.leader.Term;
@@ -15,6 +14,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -22,13 +24,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ElectionBackend} on etcd's own election service (jetcd {@code Election}), one lease per agent.
+ * {@link ElectionBackend} on etcd's election recipe (the keys and rules of etcd's election service, run from this
+ * client), one lease per agent.
  *
  * <p>Guarantees: no method throws; every failure becomes an event. The lease ({@link OwnLease}) is kept alive by a
  * {@link LeaseKeeper} on the injected {@link Ticker} (never jetcd's wall-clock keep-alive), and is lost only when
- * etcd says so. Campaigns
- * are run by {@link Campaigns}: every {@link #campaign(long)} is answered, and {@code ElectionWon} is reported only
- * for a key re-read under the lease still in use. Events reach the listener in order, on one thread
+ * etcd says so. Campaigns are run by {@link Campaigns}: every {@link #campaign(long)} is answered at once, and
+ * {@code ElectionWon} is reported only for this agent's key read as the leader key under the lease still in use.
+ * Nothing is held in a long call, so the client may move to another member at any moment: with several endpoints it
+ * goes back to the first one, the node's own member, once that is healthy again ({@link PreferredMember},
+ * {@link EtcdConnection}). Events reach the listener in order, on one thread
  * ({@link EventRelay}). Fencing compares the leader key's create revision in etcd ({@link TermGuard}); it narrows the
  * race with Hetzner's unconditional assign but cannot close it.
  *
@@ -45,17 +50,18 @@ public final class EtcdElection implements ElectionBackend {
 
   private static final Logger log = LoggerFactory.getLogger(EtcdElection.class);
 
-  private final Client client;
+  private final EtcdConnection connection;
+  private final ScheduledExecutorService timer;
   private final ElectionKeys keys;
   private final String node;
   private final ElectionIdentity identity;
   private final ByteSequence value;
-  private final Duration ttl;
   private final EventRelay events;
   private final ElectionObserver observer;
   private final TermGuard guard;
   private final OwnLease lease;
   private final Campaigns campaigns;
+  private final AgentRecord agentRecord;
 
   // guarded by this
   private boolean closed;
@@ -72,10 +78,14 @@ public final class EtcdElection implements ElectionBackend {
     this(settings, prefix, floatingIp, identity, leaseTtl, Ticker.system(), listener);
   }
 
-  /** As above, with keep-alives timed on {@code ticker}: the same ticker the leader loop decides on. */
+  /**
+   * As above, with keep-alives timed on {@code ticker}: the same ticker the leader loop decides on. With more than one
+   * endpoint the client returns to the first one, the node's own member, whenever it is healthy again after the
+   * client had to move to another ({@link PreferredMember}).
+   */
   public EtcdElection(EtcdSettings settings, String prefix, String floatingIp, ElectionIdentity identity,
       Duration leaseTtl, Ticker ticker, Consumer<ElectionEvent> listener) {
-    this(settings.newClient(), prefix, floatingIp, identity, leaseTtl, ticker, listener, settings.dialTimeout());
+    this(settings.newClient(), prefix, floatingIp, identity, leaseTtl, ticker, listener, settings);
   }
 
   /**
@@ -88,12 +98,13 @@ public final class EtcdElection implements ElectionBackend {
    */
   public EtcdElection(Client client, String prefix, String floatingIp, ElectionIdentity identity, Duration leaseTtl,
       Consumer<ElectionEvent> listener) {
-    this(client, prefix, floatingIp, identity, leaseTtl, Ticker.system(), listener, Duration.ofSeconds(2));
+    this(client, prefix, floatingIp, identity, leaseTtl, Ticker.system(), listener, null);
   }
 
+  /** @param settings where {@code client} came from, to build another when it should move; null: it never moves */
   private EtcdElection(Client client, String prefix, String floatingIp, ElectionIdentity identity, Duration leaseTtl,
-      Ticker ticker, Consumer<ElectionEvent> listener, Duration dialTimeout) {
-    this.client = Objects.requireNonNull(client, "client");
+      Ticker ticker, Consumer<ElectionEvent> listener, EtcdSettings settings) {
+    Objects.requireNonNull(client, "client");
     this.identity = Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(ticker, "ticker");
     if (leaseTtl == null || leaseTtl.toSeconds() < 2 || leaseTtl.toMillis() % 1000 != 0) {
@@ -102,14 +113,59 @@ public final class EtcdElection implements ElectionBackend {
     this.keys = ElectionKeys.of(prefix, floatingIp);
     this.node = identity.node();
     this.value = ElectionKeys.bytes(identity.value());
-    this.ttl = leaseTtl;
+    Duration dialTimeout = settings == null ? Duration.ofSeconds(2) : settings.dialTimeout();
     // a grant that takes longer than the lease it asks for is useless
     Duration grantTimeout = dialTimeout.compareTo(leaseTtl) < 0 ? leaseTtl : dialTimeout;
+    // keep-alive pulses, the member check, snapshot retries and closing replaced clients: short, never blocking
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "etcd-keepalive-" + node);
+      t.setDaemon(true);
+      return t;
+    });
+    this.connection = new EtcdConnection(client, replacedClientGrace(grantTimeout), timer);
     this.events = new EventRelay(Objects.requireNonNull(listener, "listener"), "etcd-election-" + node);
-    this.observer = new ElectionObserver(client, keys, events, kv -> events.execute(() -> candidateWritten(kv)));
-    this.guard = new TermGuard(client, keys, node);
-    this.lease = new OwnLease(client, node, leaseTtl, grantTimeout, ticker, events, this::leaseGone);
-    this.campaigns = new Campaigns(client, keys, node, value, lease, events);
+    this.guard = new TermGuard(connection, keys, node);
+    this.agentRecord = new AgentRecord(connection, keys.agent(node), this::leaseId, leaseTtl, node);
+    this.lease = new OwnLease(connection, node, leaseTtl, grantTimeout, ticker, events, timer, this::leaseGone,
+        kept -> agentRecord.flush());
+    this.campaigns = new Campaigns(connection, keys, node, value, lease, events);
+    this.observer = new ElectionObserver(connection, keys, events, kv -> events.execute(() -> candidateWritten(kv)),
+        campaigns::firstKeyRead);
+    schedule(agentRecord::flush, SNAPSHOT_RETRY);
+    if (settings != null && settings.endpoints().size() > 1) {
+      PreferredMember preferred = new PreferredMember(connection, settings.endpoints().get(0), settings::newClient,
+          keys.holder(), observer::reopen, node, task -> {
+            try {
+              timer.execute(task);
+            } catch (RejectedExecutionException closing) {
+              task.run(); // the election is closing: the step only cleans up (the connection refuses a new client)
+            }
+          });
+      schedule(preferred::check, PreferredMember.CHECK_INTERVAL);
+    }
+  }
+
+  /** How often a snapshot write that failed is tried again (a no-op while etcd has the newest one). */
+  static final Duration SNAPSHOT_RETRY = Duration.ofSeconds(5);
+
+  /**
+   * How long a client replaced by one on the preferred member stays open: longer than any bounded call made on it
+   * (the longest is the lease grant, bounded by {@code grantTimeout} plus 1 s; keep-alives are abandoned after one
+   * TTL, which the grant timeout is at least), so nothing issued on it fails because it closed.
+   */
+  static Duration replacedClientGrace(Duration grantTimeout) {
+    Duration grace = grantTimeout.plusSeconds(2);
+    return grace.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : grace;
+  }
+
+  private void schedule(Runnable task, Duration every) {
+    timer.scheduleWithFixedDelay(() -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) { // a throw would cancel the schedule
+        log.warn("etcd background task failed node={} error={}", node, e.toString(), e);
+      }
+    }, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** How often a healthy lease is renewed: TTL/2 (the rule {@code LeaderSettings.withTtl} assumes). */
@@ -120,7 +176,7 @@ public final class EtcdElection implements ElectionBackend {
   @Override
   public Optional<Long> adoptPreviousLease(Duration timeout) throws ElectionException {
     try {
-      Optional<PreviousRun> found = PreviousRun.find(client, keys, identity, timeout);
+      Optional<PreviousRun> found = PreviousRun.find(connection.current(), keys, identity, timeout);
       if (found.isEmpty() || !lease.keepAlive(found.get().lease())) {
         return Optional.empty();
       }
@@ -218,25 +274,10 @@ public final class EtcdElection implements ElectionBackend {
     return !isClosed() && !handedOver(term) && guard.publishHolder(term, holder, timeout);
   }
 
+  /** Written now if a lease is kept alive, else as soon as one is (see {@link AgentRecord}); never blocks. */
   @Override
   public void publishAgent(AgentSnapshot snapshot) {
-    long id = lease.id();
-    if (id == 0) {
-      log.debug("agent snapshot not published, no lease node={}", node);
-      return;
-    }
-    try {
-      client.getKVClient().put(keys.agent(node), ByteSequence.from(JsonCodec.write(snapshot)),
-              PutOption.builder().withLeaseId(id).build())
-          .orTimeout(ttl.toSeconds(), TimeUnit.SECONDS)
-          .whenComplete((ok, error) -> {
-            if (error != null) {
-              log.debug("agent snapshot not published node={} error={}", node, Failures.describe(error));
-            }
-          });
-    } catch (RuntimeException e) {
-      log.debug("agent snapshot not published node={} error={}", node, Failures.describe(e));
-    }
+    agentRecord.publish(snapshot);
   }
 
   /** Stops keep-alive and watches and closes the client; does not resign or revoke (call those first to hand over). */
@@ -251,7 +292,8 @@ public final class EtcdElection implements ElectionBackend {
     lease.close();
     campaigns.abandon(0, "election closed", false);
     observer.close();
-    client.close();
+    timer.shutdownNow();
+    connection.close();
     events.close();
     log.info("election closed node={}", node);
   }

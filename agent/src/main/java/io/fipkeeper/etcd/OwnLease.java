@@ -5,13 +5,13 @@ import io.fipkeeper.leader.port.ElectionEvent;
 import io.fipkeeper.time.Ticker;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,34 +32,37 @@ final class OwnLease implements AutoCloseable {
   static final Duration PULSE = Duration.ofMillis(50);
   private static final Duration MIN_DEADLINE = Duration.ofMillis(500);
 
-  private final Client client;
+  private final Supplier<Client> client;
   private final String node;
   private final Duration ttl;
   private final Duration grantTimeout;
   private final Ticker ticker;
   private final Consumer<ElectionEvent> events;
   private final LongConsumer onGone;
+  private final LongConsumer onKept;
   private final ScheduledExecutorService timer;
 
   // guarded by this
   private LeaseKeeper keeper;
   private boolean closed;
 
-  /** {@code onGone} runs when etcd said the lease in use is gone, before {@code LeaseGone} is reported. */
-  OwnLease(Client client, String node, Duration ttl, Duration grantTimeout, Ticker ticker,
-      Consumer<ElectionEvent> events, LongConsumer onGone) {
+  /**
+   * @param client the client each call starts on
+   * @param timer runs the keep-alive pulses; shared with the election's other periodic work, never blocked
+   * @param onGone runs when etcd said the lease in use is gone, before {@code LeaseGone} is reported
+   * @param onKept runs when a lease starts being kept alive (granted or adopted), with its id
+   */
+  OwnLease(Supplier<Client> client, String node, Duration ttl, Duration grantTimeout, Ticker ticker,
+      Consumer<ElectionEvent> events, ScheduledExecutorService timer, LongConsumer onGone, LongConsumer onKept) {
     this.client = client;
     this.node = node;
     this.ttl = ttl;
     this.grantTimeout = grantTimeout;
     this.ticker = ticker;
     this.events = events;
+    this.timer = timer;
     this.onGone = onGone;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "etcd-keepalive-" + node);
-      t.setDaemon(true);
-      return t;
-    });
+    this.onKept = onKept;
   }
 
   /** How often a healthy lease is renewed: TTL/2. */
@@ -80,7 +83,7 @@ final class OwnLease implements AutoCloseable {
    */
   long grant() throws ExecutionException, TimeoutException {
     long sent = ticker.read();
-    var granted = BoundedCall.await(client.getLeaseClient().grant(ttl.toSeconds(), grantTimeout.toMillis(),
+    var granted = BoundedCall.await(client.get().getLeaseClient().grant(ttl.toSeconds(), grantTimeout.toMillis(),
         TimeUnit.MILLISECONDS), grantTimeout.plusSeconds(1));
     long id = granted.getID();
     // reported before the keeper starts, so that it precedes every keep-alive event of this lease
@@ -95,8 +98,9 @@ final class OwnLease implements AutoCloseable {
 
   /** Starts keeping {@code lease} alive; false when one is already in use or this is closed. */
   boolean keepAlive(long lease) {
-    LeaseKeeper k = new LeaseKeeper(lease, client.getLeaseClient()::keepAliveOnce, keepAliveInterval(ttl),
-        keepAliveDeadline(ttl), ttl, ticker, events, this::gone);
+    // each renewal on the client in use when it is sent: a request under way when the client changes ends on the old one
+    LeaseKeeper k = new LeaseKeeper(lease, id -> client.get().getLeaseClient().keepAliveOnce(id),
+        keepAliveInterval(ttl), keepAliveDeadline(ttl), ttl, ticker, events, this::gone);
     synchronized (this) {
       if (closed || keeper != null) {
         k.close();
@@ -112,6 +116,7 @@ final class OwnLease implements AutoCloseable {
       }
     }, 0, PULSE.toNanos(), TimeUnit.NANOSECONDS);
     k.pulsedBy(() -> pulses.cancel(false));
+    onKept.accept(lease);
     return true;
   }
 
@@ -153,7 +158,7 @@ final class OwnLease implements AutoCloseable {
       return lease;
     }
     try {
-      BoundedCall.await(client.getLeaseClient().revoke(lease), timeout);
+      BoundedCall.await(client.get().getLeaseClient().revoke(lease), timeout);
       log.info("lease revoked node={} lease={}", node, Long.toHexString(lease));
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       if (Failures.isLeaseNotFound(e)) {
@@ -177,13 +182,12 @@ final class OwnLease implements AutoCloseable {
     onGone.accept(lease);
   }
 
-  /** Stops keeping any lease alive, for good. Does not revoke. */
+  /** Stops keeping any lease alive, for good. Does not revoke. The timer is the election's to stop. */
   @Override
   public void close() {
     synchronized (this) {
       closed = true;
     }
     release();
-    timer.shutdownNow();
   }
 }

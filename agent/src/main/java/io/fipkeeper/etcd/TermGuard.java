@@ -2,7 +2,6 @@ package io.fipkeeper.etcd;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -17,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,21 +30,20 @@ final class TermGuard {
 
   private static final Logger log = LoggerFactory.getLogger(TermGuard.class);
 
-  private final Client client;
-  private final KV kv;
+  private final Supplier<Client> client;
   private final ElectionKeys keys;
   private final String node;
 
-  TermGuard(Client client, ElectionKeys keys, String node) {
+  /** @param client the client each call starts on (each call stays on the client it started on) */
+  TermGuard(Supplier<Client> client, ElectionKeys keys, String node) {
     this.client = client;
-    this.kv = client.getKVClient();
     this.keys = keys;
     this.node = node;
   }
 
   /** Deletes {@code key} iff it still has {@code createRevision}, i.e. it was not deleted and re-created since. */
   CompletableFuture<TxnResponse> deleteIfCreatedAt(ByteSequence key, long createRevision) {
-    return kv.txn()
+    return client.get().getKVClient().txn()
         .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
         .Then(Op.delete(key, DeleteOption.DEFAULT))
         .commit();
@@ -52,7 +51,7 @@ final class TermGuard {
 
   /** Rewrites {@code key}'s value under {@code lease} iff it still has {@code createRevision} (its place is kept). */
   CompletableFuture<TxnResponse> claim(ByteSequence key, long createRevision, ByteSequence value, long lease) {
-    return kv.txn()
+    return client.get().getKVClient().txn()
         .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
         .Then(Op.put(key, value, PutOption.builder().withLeaseId(lease).build()))
         .commit();
@@ -65,11 +64,12 @@ final class TermGuard {
    */
   boolean stillLeader(Term term, Duration timeout) {
     try {
+      Client on = client.get();
       CompletableFuture<LeaseTimeToLiveResponse> ttl =
-          client.getLeaseClient().timeToLive(term.leaseId(), LeaseOption.DEFAULT);
+          on.getLeaseClient().timeToLive(term.leaseId(), LeaseOption.DEFAULT);
       // the leader is the key with the lowest create revision; once ours was, no lower one can appear, so reading
       // the first key only guards against a term that never won
-      CompletableFuture<TxnResponse> fence = kv.txn()
+      CompletableFuture<TxnResponse> fence = on.getKVClient().txn()
           .If(new Cmp(ElectionKeys.bytes(term.key()), Cmp.Op.EQUAL, CmpTarget.createRevision(term.revision())))
           .Then(Op.get(keys.electionPrefix(), ElectionObserver.FIRST_CANDIDATE))
           .commit();
@@ -104,7 +104,7 @@ final class TermGuard {
   boolean publishHolder(Term term, HolderRecord holder, Duration timeout) {
     ByteSequence key = ElectionKeys.bytes(term.key());
     try {
-      TxnResponse response = BoundedCall.await(kv.txn()
+      TxnResponse response = BoundedCall.await(client.get().getKVClient().txn()
           .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(term.revision())))
           .Then(Op.put(keys.holder(), ByteSequence.from(JsonCodec.write(holder)), PutOption.DEFAULT))
           .commit(), timeout);

@@ -58,8 +58,6 @@ class Issue9EtcdLeaderChangeTest {
     Term term = leader.term().orElseThrow();
     KeyValue place = candidateKey(prefix, queued.election.leaseId());
 
-    // a crash, not a graceful stop: a stopping member cancels the waiting campaign call, and etcd's election service
-    // resigns a campaign whose call was cancelled (concurrency.Election.Campaign), which is not what an election does
     etcd.kill(); // the cluster has no leader for twice the TTL, then a new one
     await("both see keep-alives fail").atMost(Duration.ofSeconds(5))
         .until(() -> leader.indexOf(ElectionEvent.KeepAliveError.class) >= 0
@@ -73,7 +71,7 @@ class Issue9EtcdLeaderChangeTest {
         leader.events.subList(after, leader.events.size()).stream().anyMatch(ElectionEvent.KeepAliveOk.class::isInstance));
 
     assertThat(leader.election.stillLeader(term, Candidate.CALL_TIMEOUT)).as("node-a keeps its term").isTrue();
-    // node-b's waiting call broke with the connection; the loop campaigns again, and etcd reuses the key
+    // the loop's watchdog asks again: etcd still has the key
     queued.campaign();
     assertThat(candidateKey(prefix, queued.election.leaseId()).getCreateRevision())
         .as("node-b keeps its key, hence its place").isEqualTo(place.getCreateRevision());

@@ -93,7 +93,7 @@ class Issue9KeepAliveTest {
           PutOption.builder().withLeaseId(lease).build()).get(5, TimeUnit.SECONDS);
       long revision = raw.getKVClient().get(key).get(5, TimeUnit.SECONDS).getKvs().get(0).getCreateRevision();
       Term term = new Term("node-z", ElectionKeys.string(key), revision, lease);
-      TermGuard guard = new TermGuard(raw, keys, "node-z");
+      TermGuard guard = new TermGuard(() -> raw, keys, "node-z");
 
       await("the lease reads TTL 0 (less than a second left)").atMost(Duration.ofSeconds(3))
           .pollInterval(Duration.ofMillis(20))

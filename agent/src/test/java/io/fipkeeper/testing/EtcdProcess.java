@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 /**
  * etcd as a local child process (Debian's {@code /usr/bin/etcd}) on free loopback ports, with its data dir and log
  * in a temp dir. {@link #stop()}/{@link #kill()} keep ports and data dir; pause and resume are SIGSTOP/SIGCONT; the
- * process is killed by {@link #close()} or, as a last resort, by a JVM shutdown hook.
+ * process is killed by {@link #close()} or, as a last resort, by a JVM shutdown hook. One process is a single-member
+ * cluster ({@link #launch}) or one member of a cluster started together ({@link #launchCluster}).
  */
 final class EtcdProcess implements EtcdBackend {
 
@@ -28,6 +29,8 @@ final class EtcdProcess implements EtcdBackend {
   private final Path dataDir;
   private final Path logFile;
   private final String name;
+  /** {@code --initial-cluster}: every member's name and peer URL. */
+  private final String initialCluster;
   private final int clientPort;
   private final int peerPort;
   private final int metricsPort;
@@ -40,16 +43,22 @@ final class EtcdProcess implements EtcdBackend {
   private boolean closed;
 
   private EtcdProcess(Path binary, EtcdServerTls tls) throws IOException {
+    this(binary, tls, "etcd-" + UUID.randomUUID().toString().substring(0, 8), FreePorts.distinct(3), null);
+  }
+
+  /** @param initialCluster the cluster this member starts in, or null for a cluster of this one member */
+  private EtcdProcess(Path binary, EtcdServerTls tls, String name, int[] ports, String initialCluster)
+      throws IOException {
     this.binary = binary;
     this.tls = tls;
     this.dir = Files.createTempDirectory("fipkeeper-etcd-");
     this.dataDir = dir.resolve("data");
     this.logFile = dir.resolve("etcd.log");
-    this.name = "etcd-" + UUID.randomUUID().toString().substring(0, 8);
-    int[] ports = FreePorts.distinct(3);
+    this.name = name;
     this.clientPort = ports[0];
     this.peerPort = ports[1];
     this.metricsPort = ports[2];
+    this.initialCluster = initialCluster != null ? initialCluster : name + "=" + peerUrl();
     this.health = new EtcdHealth(healthBase(), EtcdHealth.START_DEADLINE);
     this.shutdownHook = new Thread(this::killQuietly, "etcd-extension-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -78,6 +87,52 @@ final class EtcdProcess implements EtcdBackend {
     }
   }
 
+  /**
+   * Starts {@code size} members of one fresh cluster (plain HTTP) and returns once every one is healthy (which needs a
+   * quorum, so all are launched before any is waited for); once more on fresh ports when a port was taken.
+   */
+  static List<EtcdProcess> launchCluster(Path binary, int size) throws IOException {
+    try {
+      return startCluster(binary, size);
+    } catch (PortTaken e) {
+      return startCluster(binary, size);
+    }
+  }
+
+  private static final class PortTaken extends IOException {
+    PortTaken(String message) {
+      super(message);
+    }
+  }
+
+  private static List<EtcdProcess> startCluster(Path binary, int size) throws IOException {
+    int[] ports = FreePorts.distinct(3 * size);
+    String token = "cluster-" + UUID.randomUUID().toString().substring(0, 8);
+    List<String> peers = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      peers.add(token + "-" + i + "=http://127.0.0.1:" + ports[3 * i + 1]);
+    }
+    List<EtcdProcess> members = new ArrayList<>();
+    try {
+      for (int i = 0; i < size; i++) {
+        members.add(new EtcdProcess(binary, null, token + "-" + i,
+            new int[] {ports[3 * i], ports[3 * i + 1], ports[3 * i + 2]}, String.join(",", peers)));
+      }
+      members.forEach(EtcdProcess::launchProcess);
+      for (EtcdProcess m : members) {
+        m.awaitHealthy();
+      }
+      return members;
+    } catch (RuntimeException e) {
+      boolean portTaken = members.stream().anyMatch(m -> m.logTail().contains("address already in use"));
+      members.forEach(EtcdProcess::close);
+      if (portTaken) {
+        throw new PortTaken(e.getMessage());
+      }
+      throw e;
+    }
+  }
+
   @Override
   public String endpoint() {
     return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
@@ -85,6 +140,11 @@ final class EtcdProcess implements EtcdBackend {
 
   @Override
   public synchronized void start() {
+    launchProcess();
+    awaitHealthy();
+  }
+
+  private synchronized void launchProcess() {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("etcd is already running on " + endpoint());
     }
@@ -96,9 +156,10 @@ final class EtcdProcess implements EtcdBackend {
         "--advertise-client-urls", endpoint(),
         "--listen-peer-urls", peerUrl(),
         "--initial-advertise-peer-urls", peerUrl(),
-        "--initial-cluster", name + "=" + peerUrl(),
+        "--initial-cluster", initialCluster,
         "--initial-cluster-state", "new",
-        "--initial-cluster-token", name,
+        // the first member's name: the same for every member of one cluster, unique across clusters
+        "--initial-cluster-token", initialCluster.substring(0, initialCluster.indexOf('=')),
         // a fast heartbeat keeps leader election of the single member quick after a restart
         "--heartbeat-interval", "50",
         "--election-timeout", "500"));
@@ -119,6 +180,9 @@ final class EtcdProcess implements EtcdBackend {
       throw new UncheckedIOException("could not start " + binary, e);
     }
     paused = false;
+  }
+
+  private void awaitHealthy() {
     Process started = process;
     health.await(() -> started.isAlive() ? null : "exited with code " + started.exitValue(), this::logTail);
   }

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  *
  * <p>Key layout under the configured prefix {@code P} for floating IP {@code F}:
  * <ul>
- *   <li>{@code P/F/election/<lease-hex>} – campaign keys (jetcd Election), value = the agent's identity
+ *   <li>{@code P/F/election/<lease-hex>} – campaign keys (etcd's election recipe), value = the agent's identity
  *       {@code <node>/<server id>/<run id>}, attached to the lease;</li>
  *   <li>{@code P/F/holder} – JSON {@link HolderRecord}, written by the leader after assign+bind, no lease (it survives the holder);</li>
  *   <li>{@code P/F/agents/<node>} – JSON {@link AgentSnapshot} of each agent, attached to that agent's lease.</li>
@@ -35,11 +35,12 @@ public interface ElectionBackend extends AutoCloseable {
   /**
    * Grants a lease (if none is alive), starts keeping it alive and campaigns. Called on the one worker that performs
    * every etcd side effect, in the order the loop asked for them (a revoke after a campaign abandons that campaign);
-   * blocks at most for one bounded etcd call, never for the campaign itself. Every call is answered with exactly one
-   * of {@link ElectionEvent.ElectionWon} (this node's key is the leader key), {@link ElectionEvent.CampaignQueued}
-   * (the key waits behind the leader), {@link ElectionEvent.CampaignFailed} or {@link
-   * ElectionEvent.CampaignSuperseded}, carrying {@code attempt} — never silence. Asking again while a campaign is
-   * queued re-checks it (a win the campaign call missed is reported) instead of queueing a second one. Also reports
+   * blocks at most for bounded etcd calls, never for the campaign itself. Every call is answered with exactly one of
+   * {@link ElectionEvent.ElectionWon} (this node's key is the leader key), {@link ElectionEvent.CampaignQueued} (the
+   * key waits behind the leader), {@link ElectionEvent.CampaignFailed} or {@link ElectionEvent.CampaignSuperseded},
+   * carrying {@code attempt} — never silence; a queued campaign is later won ({@code ElectionWon}) or ended ({@code
+   * CampaignFailed}/{@code CampaignSuperseded}, with the number of the campaign that last asked). Asking again while a
+   * campaign is queued re-checks it (the key keeps its place) instead of queueing a second one. Also reports
    * keep-alive outcomes and {@link ElectionEvent.LeaderSeen} whenever the observed leader changes.
    */
   void campaign(long attempt);
@@ -59,7 +60,10 @@ public interface ElectionBackend extends AutoCloseable {
   /** Writes {@code P/F/holder} iff the term is still current (one Txn comparing the leader key's create revision). */
   boolean publishHolder(Term term, HolderRecord holder, Duration timeout);
 
-  /** Writes this agent's snapshot under {@code P/F/agents/<node>} attached to its lease; best effort. */
+  /**
+   * Writes this agent's snapshot under {@code P/F/agents/<node>} attached to its lease, now or, without a lease, as
+   * soon as one is kept alive (and again whenever the lease changes); best effort, never blocks.
+   */
   void publishAgent(AgentSnapshot snapshot);
 
   @Override

@@ -232,9 +232,11 @@ public final class LeaderLoop implements AutoCloseable {
     snapshot = snapshotOf(after);
     if (changed) {
       notify(() -> observer.onTransition(before.state(), after.state(), event, snapshot));
-      runner.publishAgent(snapshot);
     } else if (!snapshot.equals(previous)) {
       notify(() -> observer.onSnapshot(snapshot));
+    }
+    if (changed || listedDifferently(previous, snapshot)) {
+      runner.publishAgent(snapshot);
     }
     for (Action action : step.actions()) {
       notify(() -> observer.onAction(action));
@@ -247,6 +249,17 @@ public final class LeaderLoop implements AutoCloseable {
       log.info("stopped node={} fip={}", settings.node(), takeover.address());
       stopped.countDown();
     }
+  }
+
+  /**
+   * Whether {@code fipkeeper status} would show the agent differently, apart from the times and the last error (those
+   * ride along with the next change): what is worth a write to etcd. Ticks change none of these.
+   */
+  private static boolean listedDifferently(AgentSnapshot a, AgentSnapshot b) {
+    return a.state() != b.state() || !Objects.equals(a.leader(), b.leader()) || a.epoch() != b.epoch()
+        || a.bound() != b.bound() || !Objects.equals(a.assignedServer(), b.assignedServer())
+        || a.apiserverHealthy() != b.apiserverHealthy() || a.credentialsRejected() != b.credentialsRejected()
+        || !Objects.equals(a.lastResignation(), b.lastResignation()) || a.serverId() != b.serverId();
   }
 
   /** The fence's local half: still acting for this very term and inside the safe window right now. */
