@@ -37,6 +37,9 @@ SIM_JAR=$ROOT/hcloud-sim/target/hcloud-sim.jar
 JVM_OPTIONS="-Xms8m -Xmx32m -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5 -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -Xshare:auto -XX:+ExitOnOutOfMemoryError"
 IMAGE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
+# shellcheck source=scripts/lib/image-testbed.sh
+source "$ROOT/scripts/lib/image-testbed.sh"
+
 log() { printf 'build-image: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
@@ -163,23 +166,16 @@ stage_app() {
 # The training CA goes into this throw-away rootfs's trust store only; the image's layers come from $BASE_TAR.
 train_appcds() {
   local rootfs=$WORK/rootfs pki=$WORK/pki
-  mkdir -p "$rootfs" "$pki"
+  mkdir -p "$rootfs"
   tar -C "$rootfs" -xf "$BASE_TAR"
   cp -a "$WORK/app/." "$rootfs/"
-  printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >"$pki/server.ext"
-  (
-    cd "$pki"
-    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 1 -subj "/CN=fipkeeper training CA"
-    openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1
-    openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 1 -extfile server.ext
-    openssl pkcs12 -export -in server.crt -inkey server.key -out server.p12 -passout pass:training
-  ) >"$WORK/pki.log" 2>&1 || { cat "$WORK/pki.log" >&2; die "cannot make the training PKI"; }
-  keytool -importcert -noprompt -keystore "$rootfs/etc/ssl/certs/java/cacerts" -storepass changeit \
-    -alias fipkeeper-training -file "$pki/ca.crt" >/dev/null 2>&1
+  make_pki "$pki" fipkeeper-training training "$rootfs" || die "cannot make the training PKI"
   log "AppCDS: training run of the image's JVM"
   cat >"$WORK/train.sh" <<'TRAIN'
 set -euo pipefail
-rootfs=$1 work=$2 sim_jar=$3 forward=$4 pki=$5
+rootfs=$1 work=$2 sim_jar=$3 forward=$4 pki=$5 who=training
+# shellcheck source=scripts/lib/image-testbed.sh
+source "$6"
 ip link set lo up
 # a veth pair stands in for the node's interface (the dummy driver is not always loadable)
 ip link add eth0 type veth peer name eth1
@@ -191,35 +187,9 @@ chroot "$rootfs" java -version 2>&1 | sed -n 2p >&2
 mount -t tmpfs -o size=64m tmpfs "$rootfs/tmp"
 for dev in null zero random urandom; do touch "$rootfs/dev/$dev"; mount --bind "/dev/$dev" "$rootfs/dev/$dev"; done
 
-http_get() { # path -> body on stdout; fails when nothing listens
-  exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
-  printf 'GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n' "$2" >&3
-  cat <&3
-  exec 3<&-
-}
-await() { # what, seconds, command...
-  local what=$1 seconds=$2; shift 2
-  for _ in $(seq $((seconds * 10))); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    sleep 0.1
-  done
-  echo "training: no $what within ${seconds}s" >&2
-  tail -20 "$work"/*.log >&2 || true
-  return 1
-}
-
-etcd --name train --data-dir "$work/etcd" --listen-client-urls http://127.0.0.1:2379 \
-  --advertise-client-urls http://127.0.0.1:2379 --listen-peer-urls http://127.0.0.1:2380 \
-  --initial-advertise-peer-urls http://127.0.0.1:2380 --initial-cluster train=http://127.0.0.1:2380 \
-  >"$work/etcd.log" 2>&1 &
-java -Xmx128m -XX:+UseSerialGC -jar "$sim_jar" --host 127.0.0.1 --port 8080 --token training-token \
-  --server train=192.0.2.10 --floating-ip k8s-api=203.0.113.10 --action-duration 200ms >"$work/sim.log" 2>&1 &
-java -Xmx32m "$forward" 127.0.0.1:8443 127.0.0.1:8080 "$pki/server.p12" training >"$work/forward.log" 2>&1 &
+start_backends "$sim_jar" "$forward" "$pki/server.p12" training training-token --server train=192.0.2.10
 openssl s_server -quiet -www -accept 127.0.0.1:6443 -cert "$pki/server.crt" -key "$pki/server.key" \
   >"$work/apiserver.log" 2>&1 &
-await "etcd health" 60 bash -c "$(declare -f http_get); http_get 2379 /health | grep -q true"
-await "simulator" 60 grep -q 'listening on' "$work/sim.log"
-await "TLS forwarder" 60 grep -q 'listening on' "$work/forward.log"
 server=$(sed -n 's/.*server train id=\([0-9]*\).*/\1/p' "$work/sim.log" | head -1)
 mkdir -p "$rootfs/tmp/fipkeeper"
 printf training-token >"$rootfs/tmp/fipkeeper/token"
@@ -255,6 +225,7 @@ TRAIN
   IMAGE_PATH=$IMAGE_PATH JVM_OPTIONS=$JVM_OPTIONS \
     unshare --fork --pid --mount --net --kill-child --propagation private \
     bash "$WORK/train.sh" "$rootfs" "$WORK" "$SIM_JAR" "$ROOT/image/TlsForward.java" "$pki" \
+    "$ROOT/scripts/lib/image-testbed.sh" \
     || die "AppCDS training run failed (logs: $WORK/*.log, kept)"
   [ -s "$rootfs/app/fipkeeper.jsa" ] || die "the training run wrote no /app/fipkeeper.jsa (log: $WORK/agent.log)"
   cp "$rootfs/app/fipkeeper.jsa" "$WORK/app/app/fipkeeper.jsa"
