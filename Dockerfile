@@ -43,7 +43,7 @@ COPY --chmod=0755 image/fipkeeper /usr/local/bin/fipkeeper
 # capabilities). The chart drops every other capability, forbids escalation and mounts the root read-only.
 USER 0:0
 # The same flags as the chart's jvmOptions (measured in docs/benchmarks.md); one malloc arena saves resident memory.
-ENV JAVA_TOOL_OPTIONS="-Xms8m -Xmx32m -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5 -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -Xshare:auto -XX:+ExitOnOutOfMemoryError" \
+ENV JAVA_TOOL_OPTIONS="-Xms8m -Xmx32m -Xmn1m -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5 -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:CompileThresholdScaling=2 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -Xshare:auto -XX:+ExitOnOutOfMemoryError" \
     MALLOC_ARENA_MAX=1
 EXPOSE 9847
 ENTRYPOINT ["/usr/local/bin/fipkeeper"]

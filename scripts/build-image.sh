@@ -34,7 +34,7 @@ OUT=$OUT_DIR/fipkeeper-$ARCH.oci.tar
 JAR=$ROOT/agent/target/fipkeeper.jar
 SIM_JAR=$ROOT/hcloud-sim/target/hcloud-sim.jar
 # The same flags as the chart's jvmOptions (deploy-tests checks that they agree).
-JVM_OPTIONS="-Xms8m -Xmx32m -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5 -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -Xshare:auto -XX:+ExitOnOutOfMemoryError"
+JVM_OPTIONS="-Xms8m -Xmx32m -Xmn1m -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5 -XX:+UseSerialGC -Xss512k -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:CompileThresholdScaling=2 -XX:ReservedCodeCacheSize=16m -XX:MaxMetaspaceSize=64m -Xshare:auto -XX:+ExitOnOutOfMemoryError"
 IMAGE_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 # shellcheck source=scripts/lib/image-testbed.sh

@@ -130,7 +130,8 @@ class DaemonSetTemplateTest {
     JsonNode jvm = byName(container.path("env"), "JAVA_TOOL_OPTIONS");
 
     assertThat(nodeName.path("valueFrom").path("fieldRef").path("fieldPath").asText()).isEqualTo("spec.nodeName");
-    assertThat(jvm.path("value").asText()).contains("-XX:+UseSerialGC", "-Xss512k", "-Xmx32m", "-XX:+ExitOnOutOfMemoryError");
+    assertThat(jvm.path("value").asText())
+        .contains("-XX:+UseSerialGC", "-Xss512k", "-Xmx32m", "-Xmn1m", "-XX:+ExitOnOutOfMemoryError");
   }
 
   @Test

@@ -19,11 +19,17 @@ import java.util.List;
  * <p>Later, measured by hand on one agent after logging lost its XML configuration (about 4 MiB less) and the agent
  * switched Netty to its unpooled allocator: these flags plus AppCDS and MALLOC_ARENA_MAX=1 gave 95 MiB VmRSS against
  * 107 MiB for the flags before; the heap flags shave the last few MiB that decide the 96 MiB target.
+ *
+ * <p>Then, on the image's own JVM (scripts/image-memory.sh, leader and standby, 3 rounds; docs/deployment.md has the
+ * table): a 1 MiB young generation (-Xmn1m: the eden of a growing heap stays resident, ~4 MiB) and
+ * -XX:CompileThresholdScaling=2 (C1 compiles only methods twice as hot: ~2 MiB less code cache, start-to-ready
+ * unchanged) took the image from ~100 to ~94 MiB. MALLOC_ARENA_MAX=2 instead of 1, -Xss256k instead of 512k,
+ * -XX:TrimNativeHeapInterval and less C1 inlining moved it by less than 1 MiB.
  */
 final class JvmFlags {
-  static final String DEFAULT = "-Xms8m -Xmx32m -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5 -XX:+UseSerialGC"
-      + " -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xss256k -XX:MaxMetaspaceSize=64m"
-      + " -XX:ReservedCodeCacheSize=16m";
+  static final String DEFAULT = "-Xms8m -Xmx32m -Xmn1m -XX:MaxHeapFreeRatio=20 -XX:MinHeapFreeRatio=5"
+      + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:CompileThresholdScaling=2 -Xss256k"
+      + " -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=16m";
 
   private JvmFlags() {}
 
