@@ -176,7 +176,9 @@ public final class EtcdElection implements ElectionBackend {
   @Override
   public Optional<Long> adoptPreviousLease(Duration timeout) throws ElectionException {
     try {
+      long start = System.nanoTime();
       Optional<PreviousRun> found = PreviousRun.find(connection.current(), keys, identity, timeout);
+      long read = System.nanoTime();
       if (found.isEmpty() || !lease.keepAlive(found.get().lease())) {
         return Optional.empty();
       }
@@ -188,12 +190,17 @@ public final class EtcdElection implements ElectionBackend {
         log.info("previous run's key vanished, not adopted node={} key={}", node, previous.key());
         return Optional.empty();
       }
-      log.info("adopted previous run's election key node={} key={} lease={} revision={} ttl={} previous_run={}", node,
-          previous.key(), Long.toHexString(previous.lease()), previous.revision(), previous.ttl(), previous.run());
+      log.info("adopted previous run's election key node={} key={} lease={} revision={} previous_run={} read_ms={} "
+          + "claim_ms={}", node, previous.key(), Long.toHexString(previous.lease()), previous.revision(), previous.run(),
+          millis(read - start), millis(System.nanoTime() - read));
       return Optional.of(previous.lease());
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       throw new ElectionException("cannot adopt the previous run's lease: " + Failures.describe(e), Failures.unwrap(e));
     }
+  }
+
+  private static long millis(long nanos) {
+    return TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 
   /** The lease in use, 0 when none (tests, status). */
