@@ -126,7 +126,8 @@ public final class Agent implements AutoCloseable {
    * network namespace they created).
    */
   public static Agent start(AgentConfig config, Optional<AddressBinder> binderOverride) throws AgentStartException {
-    AgentParts parts = AgentParts.assemble(config, binderOverride);
+    StartupTimeline timeline = StartupTimeline.sinceMain();
+    AgentParts parts = AgentParts.assemble(config, binderOverride, timeline);
     LeaderLoop loop = null;
     StatusServer http = null;
     ScheduledExecutorService scheduler = null;
@@ -149,7 +150,9 @@ public final class Agent implements AutoCloseable {
       http = new StatusServer(config.http().socketAddress(), shown, liveness, readiness,
           parts.metrics(), parts.version(), mode);
       InetSocketAddress bound = http.start();
+      timeline.mark("http");
       loop.start();
+      timeline.mark("loop-start-adoption");
       scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fipkeeper-probe-" + config.node());
         t.setDaemon(true);
@@ -160,6 +163,8 @@ public final class Agent implements AutoCloseable {
         inbox.post(new Event.ApiserverHealth(ok));
       });
       probe.start();
+      timeline.mark("probe");
+      log.info("start-up timings node={} {}", config.node(), timeline.render());
       log.info("agent started node={} server={} fip={} interface={} http={} mode={}", config.node(),
           parts.serverId(), parts.takeover().address(), parts.binder().interfaceName(), bound,
           config.mode().name().toLowerCase(java.util.Locale.ROOT));

@@ -72,16 +72,22 @@ final class AgentParts implements AutoCloseable {
     this.observeReport = observeReport;
   }
 
-  static AgentParts assemble(AgentConfig config, Optional<AddressBinder> binderOverride) throws AgentStartException {
+  static AgentParts assemble(AgentConfig config, Optional<AddressBinder> binderOverride, StartupTimeline timeline)
+      throws AgentStartException {
+    timeline.mark("config");
     String version = io.fipkeeper.cli.BuildInfo.version();
     AtomicReference<AgentMetrics> metricsRef = new AtomicReference<>();
     Hcloud hcloud = Hcloud.connect(config, metricsRef);
+    timeline.mark("hcloud-client");
     try {
       long serverId = resolveServerId(config);
+      timeline.mark("server-id");
       FloatingIpAssigner ipv4 = assigner(hcloud, config, config.floatingIp(), serverId);
       String address = fetchAddress(ipv4, config.floatingIp());
+      timeline.mark("floating-ip");
       AgentMetrics metrics = new AgentMetrics(config.node(), address, version);
       metricsRef.set(metrics);
+      timeline.mark("metrics");
       AddressBinder binder = binderOverride.isPresent() ? binderOverride.get() : binder(config);
       FloatingIpTakeover takeover = ipv4;
       if (config.floatingIpV6().isPresent()) {
@@ -110,6 +116,7 @@ final class AgentParts implements AutoCloseable {
       // its keep-alive send times are readings of the ticker the loop decides on
       EtcdElection election = new EtcdElection(etcdSettings(config.etcd()), config.electionPrefix(), address,
           ElectionIdentity.of(config.node(), serverId), config.etcd().leaseTtl(), ticker, listener);
+      timeline.mark("etcd-client");
       return new AgentParts(serverId, takeover, binder, inbox, election, metrics, reachability, settings, version,
           report);
     } catch (UnknownHostException | RuntimeException e) {
