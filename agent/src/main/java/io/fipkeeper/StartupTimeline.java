@@ -29,6 +29,7 @@ final class StartupTimeline {
   private final Optional<Instant> mainAt;
   // guarded by this
   private final List<String> marks = new ArrayList<>();
+  private final List<String> steps = new ArrayList<>();
   private long lastNanos;
 
   private StartupTimeline(Ticker ticker, long originNanos, Optional<Instant> mainAt) {
@@ -63,12 +64,13 @@ final class StartupTimeline {
   synchronized void mark(String step) {
     long now = ticker.read();
     marks.add(step + "=" + millis(now - lastNanos) + "@" + millis(now - originNanos));
+    steps.add(step);
     lastNanos = now;
   }
 
-  /** Milliseconds since {@code main} (or since this timeline began). */
-  long elapsedMillis() {
-    return millis(ticker.read() - originNanos);
+  /** The steps marked so far, in order. */
+  synchronized List<String> steps() {
+    return List.copyOf(steps);
   }
 
   /**

@@ -89,6 +89,15 @@ public final class EtcdElection implements ElectionBackend {
   }
 
   /**
+   * As above, on a client already made from {@code settings} (start-up makes and connects it while it asks Hetzner,
+   * {@link EarlyConnection}); this election owns it and closes it in {@link #close()}.
+   */
+  public EtcdElection(EtcdSettings settings, Client client, String prefix, String floatingIp,
+      ElectionIdentity identity, Duration leaseTtl, Ticker ticker, Consumer<ElectionEvent> listener) {
+    this(client, prefix, floatingIp, identity, leaseTtl, ticker, listener, Objects.requireNonNull(settings));
+  }
+
+  /**
    * @param client a jetcd client; this election owns it and closes it in {@link #close()}
    * @param prefix key prefix, e.g. {@code /fipkeeper}
    * @param floatingIp the floating IP this election is for, e.g. {@code 203.0.113.10}
