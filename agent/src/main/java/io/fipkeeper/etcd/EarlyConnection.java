@@ -3,10 +3,9 @@ package io.fipkeeper.etcd;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * crash with a 2 s TTL); making the client and opening its first connection (gRPC and Netty classes, TCP, HTTP/2, TLS)
  * costs 100-400 ms of that on a loaded node and needs nothing Hetzner says, so it does not wait for it.
  *
- * <p>The connection is opened with one small read (a key count under the election prefix). If it fails, only the
- * head start is lost: the election's own calls report etcd's failures as always. Thread-safe.
+ * <p>The client is handed over as soon as it exists; one small read (a key count under the election prefix), sent right
+ * after, opens the connection and loads the call path meanwhile. If it fails, only the head start is lost: the
+ * election's own calls report etcd's failures as always. Thread-safe.
  */
 public final class EarlyConnection implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EarlyConnection.class);
@@ -46,19 +46,26 @@ public final class EarlyConnection implements AutoCloseable {
       client.completeExceptionally(e);
       return;
     }
-    try {
-      BoundedCall.await(c.getKVClient().get(ByteSequence.from(prefix + "/", java.nio.charset.StandardCharsets.UTF_8),
-          GetOption.builder().isPrefix(true).withCountOnly(true).build()), settings.dialTimeout());
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      log.info("etcd not reachable yet at start-up node={} error={}", node, Failures.describe(e));
-    }
     synchronized (this) {
       if (closed) { // start-up failed meanwhile: nobody will take it
         c.close();
         return;
       }
     }
+    // handed over at once, not after the read: with etcd down the start-up must not wait for it here (the adoption's
+    // own bounded call says so); the read only opens the connection and loads the call path meanwhile
     client.complete(c);
+    try {
+      c.getKVClient().get(ByteSequence.from(prefix + "/", StandardCharsets.UTF_8),
+              GetOption.builder().isPrefix(true).withCountOnly(true).build())
+          .whenComplete((answer, failure) -> {
+            if (failure != null) {
+              log.debug("etcd not reachable yet at start-up node={} error={}", node, Failures.describe(failure));
+            }
+          });
+    } catch (RuntimeException e) { // closed meanwhile: the start-up failed
+      log.debug("early etcd read not sent node={} error={}", node, e.toString());
+    }
   }
 
   /**
