@@ -28,6 +28,8 @@ public final class Testbed implements AutoCloseable {
   private final Path workDir;
   /** How the agents' JVMs start the agent jar (with the AppCDS archive when there is one); null until known. */
   private volatile List<String> agentLaunch;
+  /** The nodes' own services, when started ({@link #startServiceProber}); a replaced node gets a new one. */
+  private volatile NodeServices services;
   /** Current node of each slot (a replaced node keeps its slot index and name, with a new address). */
   private final List<Node> nodes;
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -179,7 +181,9 @@ public final class Testbed implements AutoCloseable {
    */
   public Prober startServiceProber(int port, Duration interval) {
     requireNetwork();
-    closeables.add(NodeServices.start(this, port));
+    NodeServices started = NodeServices.start(this, port);
+    services = started;
+    closeables.add(started);
     Prober p = Prober.start(network.client().prefix(), "http://" + Network.FLOATING_IP + ":" + port + "/", interval);
     closeables.add(p);
     return p;
@@ -247,6 +251,9 @@ public final class Testbed implements AutoCloseable {
           () -> etcd.isHealthy(i));
     }
     apiservers.set(i - 1, startApiserver(fresh));
+    if (services != null) {
+      services.replaced(i, fresh);
+    }
     AgentProcess a = newAgent(fresh);
     agents.set(i - 1, a);
     a.start().waitServing(timeout);
