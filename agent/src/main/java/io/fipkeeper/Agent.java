@@ -6,6 +6,7 @@ import io.fipkeeper.etcd.ClusterStatusReader;
 import io.fipkeeper.health.ApiserverProbe;
 import io.fipkeeper.http.HealthChecks;
 import io.fipkeeper.http.ModeStatus;
+import io.fipkeeper.http.PortReservation;
 import io.fipkeeper.http.StatusServer;
 import io.fipkeeper.leader.AgentSnapshot;
 import io.fipkeeper.leader.Event;
@@ -35,9 +36,12 @@ import sun.misc.SignalHandler;
  * One running agent: wires configuration to the Hetzner client, the etcd election, the address binder, the apiserver
  * probe, the leader loop and the HTTP endpoint, and owns their start and stop order.
  *
- * <p>Start order: resolve this node's server id and the floating IP (fail fast with one line if Hetzner or the
- * metadata service can't answer), bind HTTP, start the loop (it removes a stale address and a stale election key
- * first), then the probe, whose first healthy verdict lets the loop campaign. Stop order (SIGTERM): the loop resigns,
+ * <p>Start order, for a restarted leader that must keep its lease alive before etcd expires it: hold the HTTP port (a
+ * second agent on the node fails here, before it touches etcd), connect to etcd on its own thread while resolving this
+ * node's server id and the floating IP (fail fast with one line if Hetzner or the metadata service can't answer),
+ * adopt the previous run's lease if its key is still there, then build metrics and binder, start HTTP on the held
+ * port, start the loop (its first tick reads the kernel and Hetzner before anything is kept or removed), then the
+ * probe, whose first healthy verdict lets the loop campaign. {@code start-up timings} in the log shows each step. Stop order (SIGTERM): the loop resigns,
  * revokes and hands over (bounded), then the probe, HTTP and etcd are closed. The floating IP is never unassigned.
  */
 public final class Agent implements AutoCloseable {
@@ -55,11 +59,13 @@ public final class Agent implements AutoCloseable {
   private final InetSocketAddress httpAddress;
   /** The snapshot as {@code /status} shows it (observe mode: real Hetzner and kernel reads). */
   private final Supplier<AgentSnapshot> shown;
+  private final StartupTimeline timeline;
 
   private Agent(AgentConfig config, AgentParts parts, LeaderLoop loop, ApiserverProbe probe,
       ScheduledExecutorService probeScheduler, StatusServer http, InetSocketAddress httpAddress,
-      Supplier<AgentSnapshot> shown) {
+      Supplier<AgentSnapshot> shown, StartupTimeline timeline) {
     this.config = config;
+    this.timeline = timeline;
     this.parts = parts;
     this.loop = loop;
     this.probe = probe;
@@ -126,7 +132,21 @@ public final class Agent implements AutoCloseable {
    * network namespace they created).
    */
   public static Agent start(AgentConfig config, Optional<AddressBinder> binderOverride) throws AgentStartException {
-    AgentParts parts = AgentParts.assemble(config, binderOverride);
+    StartupTimeline timeline = StartupTimeline.sinceMain();
+    // the port first: a second agent on this node must fail here, before it adopts (and so stops) the live one's lease
+    PortReservation port;
+    try {
+      port = PortReservation.hold(config.http().socketAddress());
+    } catch (BindException e) {
+      throw new AgentStartException(e.getMessage(), e);
+    }
+    AgentParts parts;
+    try {
+      parts = AgentParts.assemble(config, binderOverride, timeline);
+    } catch (AgentStartException | RuntimeException e) {
+      port.close();
+      throw e;
+    }
     LeaderLoop loop = null;
     StatusServer http = null;
     ScheduledExecutorService scheduler = null;
@@ -148,8 +168,10 @@ public final class Agent implements AutoCloseable {
           .addProblem("etcd", parts.etcdReachability()::problem);
       http = new StatusServer(config.http().socketAddress(), shown, liveness, readiness,
           parts.metrics(), parts.version(), mode);
+      port.close();
       InetSocketAddress bound = http.start();
-      loop.start();
+      timeline.mark("http");
+      loop.start(parts.adoptedLease());
       scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fipkeeper-probe-" + config.node());
         t.setDaemon(true);
@@ -160,6 +182,8 @@ public final class Agent implements AutoCloseable {
         inbox.post(new Event.ApiserverHealth(ok));
       });
       probe.start();
+      timeline.mark("probe");
+      log.info("start-up timings node={} {}", config.node(), timeline.render());
       log.info("agent started node={} server={} fip={} interface={} http={} mode={}", config.node(),
           parts.serverId(), parts.takeover().address(), parts.binder().interfaceName(), bound,
           config.mode().name().toLowerCase(java.util.Locale.ROOT));
@@ -167,11 +191,13 @@ public final class Agent implements AutoCloseable {
         log.warn("observe mode: this agent elects and reports but never assigns the floating IP nor adds or removes "
             + "an address fip={} node={} prefix={}", parts.takeover().address(), config.node(), config.electionPrefix());
       }
-      return new Agent(config, parts, loop, probe, scheduler, http, bound, shown);
+      return new Agent(config, parts, loop, probe, scheduler, http, bound, shown, timeline);
     } catch (BindException e) {
+      port.close();
       closeQuietly(loop, http, scheduler, parts);
       throw new AgentStartException(e.getMessage(), e);
     } catch (RuntimeException e) {
+      port.close();
       closeQuietly(loop, http, scheduler, parts);
       throw new AgentStartException("start-up failed: " + AgentParts.oneLine(e), e);
     }
@@ -180,6 +206,16 @@ public final class Agent implements AutoCloseable {
   /** The snapshot {@code /status} shows; in observe mode the state is the would-be one, Hetzner and kernel real. */
   public AgentSnapshot snapshot() {
     return shown.get();
+  }
+
+  /** The start-up's steps in the order they ran (the names of the {@code start-up timings} log line). */
+  public java.util.List<String> startupSteps() {
+    return timeline.steps();
+  }
+
+  /** The previous run's lease this start-up adopted, if there was one. */
+  public Optional<Long> adoptedLease() {
+    return parts.adoptedLease();
   }
 
   public InetSocketAddress httpAddress() {

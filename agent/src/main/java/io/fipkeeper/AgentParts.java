@@ -3,6 +3,7 @@ package io.fipkeeper;
 import io.fipkeeper.Agent.AgentStartException;
 import io.fipkeeper.config.AgentConfig;
 import io.fipkeeper.config.TokenSource;
+import io.fipkeeper.etcd.EarlyConnection;
 import io.fipkeeper.etcd.ElectionIdentity;
 import io.fipkeeper.etcd.EtcdElection;
 import io.fipkeeper.etcd.EtcdReachability;
@@ -21,6 +22,7 @@ import io.fipkeeper.leader.port.ElectionEvent;
 import io.fipkeeper.leader.port.FloatingIpTakeover;
 import io.fipkeeper.leader.port.FloatingIpTakeover.TakeoverException;
 import io.fipkeeper.leader.runtime.EventInbox;
+import io.fipkeeper.leader.runtime.LeaderLoop;
 import io.fipkeeper.metrics.AgentMetrics;
 import io.fipkeeper.metrics.MetricsObserver;
 import io.fipkeeper.net.DualStackBinder;
@@ -56,10 +58,12 @@ final class AgentParts implements AutoCloseable {
   private final String version;
   /** Present in observe mode only: what the agent would have done and what it really saw. */
   private final Optional<ObserveReport> observeReport;
+  /** The previous run's lease, kept alive since start-up, when there was one to adopt. */
+  private final Optional<Long> adoptedLease;
 
   private AgentParts(long serverId, FloatingIpTakeover takeover, AddressBinder binder, EventInbox inbox,
       EtcdElection election, AgentMetrics metrics, EtcdReachability etcdReachability, LeaderSettings leaderSettings,
-      String version, Optional<ObserveReport> observeReport) {
+      String version, Optional<ObserveReport> observeReport, Optional<Long> adoptedLease) {
     this.serverId = serverId;
     this.takeover = takeover;
     this.binder = binder;
@@ -70,18 +74,59 @@ final class AgentParts implements AutoCloseable {
     this.leaderSettings = leaderSettings;
     this.version = version;
     this.observeReport = observeReport;
+    this.adoptedLease = adoptedLease;
   }
 
-  static AgentParts assemble(AgentConfig config, Optional<AddressBinder> binderOverride) throws AgentStartException {
+  /**
+   * Builds the parts in the order a restarted leader needs them: its lease must be kept alive before etcd expires it
+   * (1-2.5 s after a crash with a 2 s TTL), so the etcd client is made and connected on its own thread from the start
+   * ({@link EarlyConnection}), and the previous run's lease is adopted as soon as the election key can be named (it
+   * needs the server id and the floating IP's address from Hetzner) — before the metrics, the binder and the HTTP
+   * server, which the adoption does not need. Adoption only keeps the lease alive: nothing is assigned or bound until
+   * the loop runs and the machine decides so (fenced as always).
+   */
+  static AgentParts assemble(AgentConfig config, Optional<AddressBinder> binderOverride, StartupTimeline timeline)
+      throws AgentStartException {
+    timeline.mark("config");
     String version = io.fipkeeper.cli.BuildInfo.version();
+    EtcdSettings etcd = etcdSettings(config.etcd());
+    EarlyConnection early = EarlyConnection.start(etcd, config.electionPrefix(), config.node());
     AtomicReference<AgentMetrics> metricsRef = new AtomicReference<>();
-    Hcloud hcloud = Hcloud.connect(config, metricsRef);
+    EtcdElection election = null;
     try {
+      Hcloud hcloud = Hcloud.connect(config, metricsRef);
+      timeline.mark("hcloud-client");
       long serverId = resolveServerId(config);
+      timeline.mark("server-id");
       FloatingIpAssigner ipv4 = assigner(hcloud, config, config.floatingIp(), serverId);
       String address = fetchAddress(ipv4, config.floatingIp());
+      timeline.mark("floating-ip");
+
+      Ticker ticker = Ticker.system();
+      EventInbox inbox = new EventInbox(ticker);
+      // the metrics do not exist yet: a keep-alive failure in the first few hundred milliseconds is not counted
+      EtcdReachability reachability = new EtcdReachability(inbox, () -> {
+        AgentMetrics m = metricsRef.get();
+        if (m != null) {
+          m.keepAliveFailed();
+        }
+      });
+      Consumer<ElectionEvent> listener = reachability;
+      ShadowRouting shadow = null;
+      if (config.mode() == AgentConfig.Mode.OBSERVE) {
+        shadow = new ShadowRouting();
+        listener = shadow.tap(reachability);
+      }
+      // keep-alive send times are readings of the ticker the loop decides on
+      election = new EtcdElection(etcd, early.take(), config.electionPrefix(), address,
+          ElectionIdentity.of(config.node(), serverId), config.etcd().leaseTtl(), ticker, listener);
+      timeline.mark("etcd-client");
+      Optional<Long> adopted = LeaderLoop.adoptPreviousLease(election, config.node());
+      timeline.mark("adoption");
+
       AgentMetrics metrics = new AgentMetrics(config.node(), address, version);
       metricsRef.set(metrics);
+      timeline.mark("metrics");
       AddressBinder binder = binderOverride.isPresent() ? binderOverride.get() : binder(config);
       FloatingIpTakeover takeover = ipv4;
       if (config.floatingIpV6().isPresent()) {
@@ -91,28 +136,27 @@ final class AgentParts implements AutoCloseable {
         binder = new DualStackBinder(binder, InetAddress.getByName(address), InetAddress.getByName(address6));
       }
       LeaderSettings settings = leaderSettings(config, serverId);
-      Ticker ticker = Ticker.system();
-      EventInbox inbox = new EventInbox(ticker);
-      EtcdReachability reachability = new EtcdReachability(inbox, metrics);
-      Consumer<ElectionEvent> listener = reachability;
       Optional<ObserveReport> report = Optional.empty();
-      metrics.setObserveMode(config.mode() == AgentConfig.Mode.OBSERVE);
-      if (config.mode() == AgentConfig.Mode.OBSERVE) {
+      metrics.setObserveMode(shadow != null);
+      if (shadow != null) {
         // the state machine runs unchanged against would-be ports: nothing below ever assigns or changes an address
         ObserveReport r = new ObserveReport(address, metrics::recordWouldAction);
-        ShadowRouting shadow = new ShadowRouting();
         takeover = new ObservingTakeover(takeover, serverId, shadow, r);
         binder = new ObservingBinder(binder, r);
-        listener = shadow.tap(reachability);
         report = Optional.of(r);
       }
-      // the election is built last: nothing after it can fail, so there is no connection to clean up on failure;
-      // its keep-alive send times are readings of the ticker the loop decides on
-      EtcdElection election = new EtcdElection(etcdSettings(config.etcd()), config.electionPrefix(), address,
-          ElectionIdentity.of(config.node(), serverId), config.etcd().leaseTtl(), ticker, listener);
       return new AgentParts(serverId, takeover, binder, inbox, election, metrics, reachability, settings, version,
-          report);
-    } catch (UnknownHostException | RuntimeException e) {
+          report, adopted);
+    } catch (AgentStartException | UnknownHostException | RuntimeException e) {
+      // a crash, as far as etcd can tell: an adopted lease is not revoked, it expires and another node wins
+      if (election != null) {
+        election.close();
+      } else {
+        early.close();
+      }
+      if (e instanceof AgentStartException start) {
+        throw start;
+      }
       throw new AgentStartException("start-up failed: " + oneLine(e), e);
     }
   }
@@ -216,6 +260,11 @@ final class AgentParts implements AutoCloseable {
 
   String version() {
     return version;
+  }
+
+  /** The previous run's lease this start-up adopted (the loop starts with it), if any. */
+  Optional<Long> adoptedLease() {
+    return adoptedLease;
   }
 
   @Override

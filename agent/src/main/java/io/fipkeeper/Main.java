@@ -38,6 +38,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    StartupTimeline.mainEntered();
     // The agent moves a few kilobytes a minute: Netty's pooled direct-memory arenas (one per event-loop thread, in
     // megabyte chunks, for the HTTP server and jetcd's gRPC) cost resident memory and buy nothing here. Set before
     // any Netty class loads; an explicit -Dio.netty.allocator.type still wins.

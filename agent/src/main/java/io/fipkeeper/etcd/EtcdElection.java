@@ -89,6 +89,15 @@ public final class EtcdElection implements ElectionBackend {
   }
 
   /**
+   * As above, on a client already made from {@code settings} (start-up makes and connects it while it asks Hetzner,
+   * {@link EarlyConnection}); this election owns it and closes it in {@link #close()}.
+   */
+  public EtcdElection(EtcdSettings settings, Client client, String prefix, String floatingIp,
+      ElectionIdentity identity, Duration leaseTtl, Ticker ticker, Consumer<ElectionEvent> listener) {
+    this(client, prefix, floatingIp, identity, leaseTtl, ticker, listener, Objects.requireNonNull(settings));
+  }
+
+  /**
    * @param client a jetcd client; this election owns it and closes it in {@link #close()}
    * @param prefix key prefix, e.g. {@code /fipkeeper}
    * @param floatingIp the floating IP this election is for, e.g. {@code 203.0.113.10}
@@ -176,7 +185,9 @@ public final class EtcdElection implements ElectionBackend {
   @Override
   public Optional<Long> adoptPreviousLease(Duration timeout) throws ElectionException {
     try {
+      long start = System.nanoTime();
       Optional<PreviousRun> found = PreviousRun.find(connection.current(), keys, identity, timeout);
+      long read = System.nanoTime();
       if (found.isEmpty() || !lease.keepAlive(found.get().lease())) {
         return Optional.empty();
       }
@@ -188,12 +199,17 @@ public final class EtcdElection implements ElectionBackend {
         log.info("previous run's key vanished, not adopted node={} key={}", node, previous.key());
         return Optional.empty();
       }
-      log.info("adopted previous run's election key node={} key={} lease={} revision={} ttl={} previous_run={}", node,
-          previous.key(), Long.toHexString(previous.lease()), previous.revision(), previous.ttl(), previous.run());
+      log.info("adopted previous run's election key node={} key={} lease={} revision={} previous_run={} read_ms={} "
+          + "claim_ms={}", node, previous.key(), Long.toHexString(previous.lease()), previous.revision(), previous.run(),
+          millis(read - start), millis(System.nanoTime() - read));
       return Optional.of(previous.lease());
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       throw new ElectionException("cannot adopt the previous run's lease: " + Failures.describe(e), Failures.unwrap(e));
     }
+  }
+
+  private static long millis(long nanos) {
+    return TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 
   /** The lease in use, 0 when none (tests, status). */

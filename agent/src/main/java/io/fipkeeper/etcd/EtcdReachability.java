@@ -14,19 +14,24 @@ import java.util.function.Consumer;
  */
 public final class EtcdReachability implements Consumer<ElectionEvent> {
   private final EventInbox inbox;
-  private final AgentMetrics metrics;
+  private final Runnable keepAliveFailed;
   /** null while reachable (or unknown); otherwise the last failure, one line. */
   private volatile String problem;
 
   public EtcdReachability(EventInbox inbox, AgentMetrics metrics) {
+    this(inbox, metrics::keepAliveFailed);
+  }
+
+  /** @param keepAliveFailed counts a failed keep-alive (start-up: the metrics are made after the election) */
+  public EtcdReachability(EventInbox inbox, Runnable keepAliveFailed) {
     this.inbox = inbox;
-    this.metrics = metrics;
+    this.keepAliveFailed = keepAliveFailed;
   }
 
   @Override
   public void accept(ElectionEvent event) {
     if (event instanceof ElectionEvent.KeepAliveError e) {
-      metrics.keepAliveFailed();
+      keepAliveFailed.run();
       problem = "keep-alive failing: " + e.reason();
     } else if (event instanceof ElectionEvent.CampaignFailed e) {
       problem = "campaign failing: " + e.reason();

@@ -4,7 +4,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.LeaseOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
@@ -16,12 +15,17 @@ import java.util.concurrent.TimeoutException;
  * still alive: what a restarted agent adopts instead of deleting. When there are several, the oldest (lowest create
  * revision: the best place in the queue) is the one.
  *
+ * <p>The key's presence is the proof that its lease is alive: etcd deletes a lease's keys when it expires it. The
+ * lease's remaining TTL is deliberately not asked for: etcd reports it in whole seconds, rounded down, so a lease with
+ * 0.9 s left reads 0 — and a lease renewed every TTL/2 has less than a second left in half of all crash-restarts with
+ * a 2 s TTL and a start-up of half a second. Whether it is still alive when adopted is what the first keep-alive
+ * answers (and the claim, whose condition fails once the key is gone).
+ *
  * @param kv the key as read
- * @param ttl the lease's remaining TTL in seconds when it was checked (positive)
  */
-record PreviousRun(KeyValue kv, long ttl) {
+record PreviousRun(KeyValue kv) {
 
-  /** Reads the election prefix and the candidate's lease; empty when nothing alive is left to adopt. */
+  /** Reads the election prefix; empty when no key of an earlier run of this agent is left to adopt. */
   static Optional<PreviousRun> find(Client client, ElectionKeys keys, ElectionIdentity self, Duration timeout)
       throws ExecutionException, TimeoutException {
     Optional<KeyValue> found = BoundedCall.await(client.getKVClient().get(keys.electionPrefix(),
@@ -31,12 +35,7 @@ record PreviousRun(KeyValue kv, long ttl) {
           return writer.sameAgent(self) && !writer.run().equals(self.run());
         })
         .min(Comparator.comparingLong(KeyValue::getCreateRevision));
-    if (found.isEmpty()) {
-      return Optional.empty();
-    }
-    long ttl = BoundedCall.await(client.getLeaseClient().timeToLive(found.get().getLease(), LeaseOption.DEFAULT),
-        timeout).getTTL();
-    return ttl > 0 ? Optional.of(new PreviousRun(found.get(), ttl)) : Optional.empty(); // expiring: let it go
+    return found.map(PreviousRun::new);
   }
 
   /** Rewrites the key's value as {@code value} under the same lease, iff it still has its create revision. */

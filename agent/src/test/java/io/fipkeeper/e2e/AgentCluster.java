@@ -255,6 +255,7 @@ final class AgentCluster implements AutoCloseable {
     private volatile String hcloudEndpoint = sim.apiUrl().toString();
     /** Extra top-level YAML for this node's next start (e.g. {@code mode: observe}). */
     private volatile String extraYaml = "";
+    private volatile String httpListen = "127.0.0.1:0";
 
     private Node(String name, AddressBinder binder) throws IOException {
       this.name = name;
@@ -276,6 +277,12 @@ final class AgentCluster implements AutoCloseable {
     /** Reach the Hetzner API through {@code proxy} from the next start on, so this node alone can lose it. */
     Node hcloudVia(TcpProxy proxy) {
       hcloudEndpoint = proxy.endpoint() + "/v1";
+      return this;
+    }
+
+    /** Listen on {@code hostPort} (a fixed port, as the chart does) from the next start on. */
+    Node listenOn(String hostPort) {
+      httpListen = hostPort;
       return this;
     }
 
@@ -357,7 +364,7 @@ final class AgentCluster implements AutoCloseable {
           "handoverTimeout: " + options.handoverTimeout().toMillis() + "ms",
           "takeoverTimeout: " + options.takeoverTimeout().toMillis() + "ms",
           "http:",
-          "  listen: 127.0.0.1:0",
+          "  listen: " + httpListen,
           extraYaml,
           ""));
       return file;

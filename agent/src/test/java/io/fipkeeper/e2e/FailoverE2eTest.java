@@ -1,7 +1,11 @@
 package io.fipkeeper.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.fipkeeper.Agent;
+import io.fipkeeper.Agent.AgentStartException;
 import io.fipkeeper.e2e.AgentCluster.Node;
 import io.fipkeeper.hcloudsim.Endpoint;
 import io.fipkeeper.hcloudsim.Fault;
@@ -9,11 +13,13 @@ import io.fipkeeper.hcloudsim.FaultRule;
 import io.fipkeeper.hcloudsim.RecordedCall;
 import io.fipkeeper.hcloudsim.RecordedRequest;
 import io.fipkeeper.leader.State;
+import io.fipkeeper.net.RecordingBinder;
 import io.fipkeeper.testing.EtcdExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -216,6 +222,9 @@ class FailoverE2eTest {
 
       old.crash(); // SIGKILL: the lease is no longer renewed, the address stays bound
       old.start(); // the pod restarts on the same node, well inside the lease's TTL
+      assertThat(old.agent().adoptedLease()).as("the previous run's lease, adopted during start-up").isPresent();
+      // the lease is kept alive as soon as the key can be named, before the parts the adoption does not need
+      assertThat(old.agent().startupSteps()).containsSubsequence("floating-ip", "adoption", "metrics", "http");
       Node leader = cluster.awaitSoleLeader(ELECTION);
       cluster.awaitUntil("the other two queued behind it again", ELECTION, () -> cluster.running().stream()
           .filter(n -> n != leader).allMatch(n -> n.state() == State.CAMPAIGNING));
@@ -230,6 +239,32 @@ class FailoverE2eTest {
           .allSatisfy(r -> assertThat(r.boundServers()).contains(old.serverId()));
       assertThat(cluster.unassigns()).isEmpty();
     }
+  }
+
+  /**
+   * The start-up adopts the previous run's lease before the HTTP server exists, so the HTTP port, which the chart uses
+   * to keep a second agent off a node (host network, fixed port), is held from the very start instead: a second run
+   * of the same agent started by hand fails on the port, and the live leader is neither superseded nor disturbed.
+   */
+  @Test
+  void aSecondAgentOnTheNodeFailsOnTheHttpPortBeforeItCanTakeTheLiveLeadersLeaseOver() throws Exception {
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    Node leader = cluster.node("cp-1").listenOn("127.0.0.1:" + port).start();
+    cluster.awaitSoleLeader(ELECTION);
+    long epoch = leader.snapshot().epoch();
+
+    assertThatThrownBy(() -> Agent.start(leader.loadConfig(), Optional.of(new RecordingBinder("recording0"))))
+        .isInstanceOf(AgentStartException.class)
+        .hasMessageContaining("cannot listen on 127.0.0.1:" + port + " (http.listen)");
+
+    // a run that had adopted the lease would have made the leader stand down (STOPPED) within a watch round trip,
+    // and its exit would have let the lease expire (another TTL)
+    await("the leader keeps leading the same term").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        .until(() -> leader.state() == State.LEADING && leader.snapshot().epoch() == epoch);
+    assertThat(cluster.assigns()).filteredOn(c -> c.httpStatus() / 100 == 2).hasSize(1);
   }
 
   /**

@@ -252,6 +252,34 @@ class EtcdElectionTest {
   }
 
   /**
+   * Regression (leader-crash-restart): etcd reports a lease's remaining TTL in whole seconds, rounded down, and the
+   * adoption took a TTL of 0 for "expiring, let it go". With a 2 s TTL renewed every second, a restart that takes half
+   * a second finds less than a second left in half of all crashes: the lease was alive, yet another node won. The key
+   * is the proof of life; a lease etcd reports at 0 s is adopted and kept.
+   */
+  @Test
+  void aLeaseWithLessThanASecondLeftIsStillAdopted() throws Exception {
+    Candidate previousRun = candidate("node-a", TTL);
+    previousRun.campaign();
+    await("previous run wins").atMost(Duration.ofSeconds(10)).until(previousRun::won);
+    Term term = previousRun.term().orElseThrow();
+    previousRun.election.close(); // crash: nobody renews the lease any more
+    await("etcd reports the lease at 0 s left").atMost(TTL).pollInterval(Duration.ofMillis(10))
+        .until(() -> raw.getLeaseClient().timeToLive(term.leaseId(), io.etcd.jetcd.options.LeaseOption.DEFAULT)
+            .get().getTTL() == 0);
+
+    Candidate restarted = candidate("node-a", TTL);
+    assertThat(restarted.election.adoptPreviousLease(Candidate.CALL_TIMEOUT)).contains(term.leaseId());
+    restarted.campaign();
+    await("the restarted run wins the same term").atMost(Duration.ofSeconds(5)).until(restarted::won);
+    assertThat(restarted.term()).contains(term);
+    // -1: etcd no longer knows the lease (0 is "alive, less than a second left")
+    await("the adopted lease is kept alive").during(TTL.multipliedBy(2)).atMost(TTL.multipliedBy(3))
+        .until(() -> raw.getLeaseClient().timeToLive(term.leaseId(), io.etcd.jetcd.options.LeaseOption.DEFAULT)
+            .get().getTTL() >= 0);
+  }
+
+  /**
    * A surge pod on the same node starts while the previous run still lives: the newer run adopts the lease and marks
    * the key; the older run is told it is superseded, lets go of the lease without revoking it, and can no longer
    * resign or fence with the term (which would hurt the newer run).

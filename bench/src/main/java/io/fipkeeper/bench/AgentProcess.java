@@ -88,7 +88,9 @@ public final class AgentProcess implements AutoCloseable {
     if (process != null && process.isAlive()) {
       return this;
     }
-    List<String> java = new ArrayList<>(List.of(JavaCommand.java(), "-Xmx64m", "-XX:+UseSerialGC"));
+    // as the chart runs it (the image's JVM flags); Testbed adds the AppCDS archive to the launch
+    List<String> java = new ArrayList<>(List.of(JavaCommand.java()));
+    java.addAll(AgentJvm.CHART_OPTIONS);
     java.addAll(launch);
     java.addAll(List.of("run", "--config", configFile.toString()));
     List<String> argv = node.command(java);

@@ -15,21 +15,22 @@ import java.util.concurrent.TimeUnit;
  * closes).
  */
 public final class NodeServices implements AutoCloseable {
+  /** One responder per node slot (index = slot - 1). */
   private final List<Process> responders = new ArrayList<>();
+  private final Testbed bed;
+  private final int port;
 
-  private NodeServices() {}
+  private NodeServices(Testbed bed, int port) {
+    this.bed = bed;
+    this.port = port;
+  }
 
   /** Starts one responder per node on {@code 0.0.0.0:port} inside its namespace. */
   public static NodeServices start(Testbed bed, int port) {
-    NodeServices s = new NodeServices();
+    NodeServices s = new NodeServices(bed, port);
     try {
       for (Node n : bed.nodes()) {
-        List<String> argv = n.command(List.of(JavaCommand.java(), "-Xmx16m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-cp", JavaCommand.classpath(), StatusResponderMain.class.getName(), n.name(),
-            Integer.toString(port)));
-        Path log = bed.workDir().resolve("service-" + n.name() + ".log");
-        s.responders.add(new ProcessBuilder(argv).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
+        s.responders.add(s.responder(n));
       }
     } catch (IOException e) {
       s.close();
@@ -38,15 +39,40 @@ public final class NodeServices implements AutoCloseable {
     return s;
   }
 
-  @Override
-  public void close() {
-    for (Process p : responders) {
-      p.destroyForcibly();
-      try {
-        p.waitFor(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+  /**
+   * Node slot i was replaced ({@link Testbed#replace}): its namespace is a new one, and the old responder still serves
+   * in the old, deleted one, so the new node would have no service at all and every probe through the floating IP
+   * would fail while it holds the IP. Starts a responder in the new namespace.
+   */
+  synchronized void replaced(int i, Node fresh) {
+    stop(responders.get(i - 1));
+    try {
+      responders.set(i - 1, responder(fresh));
+    } catch (IOException e) {
+      throw new TestbedException("cannot start the node service of " + fresh.name() + ": " + e.getMessage(), e);
     }
+  }
+
+  private Process responder(Node n) throws IOException {
+    List<String> argv = n.command(List.of(JavaCommand.java(), "-Xmx16m", "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1", "-cp", JavaCommand.classpath(), StatusResponderMain.class.getName(), n.name(),
+        Integer.toString(port)));
+    Path log = bed.workDir().resolve("service-" + n.name() + ".log");
+    return new ProcessBuilder(argv).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+  }
+
+  private static void stop(Process p) {
+    p.destroyForcibly();
+    try {
+      p.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    responders.forEach(NodeServices::stop);
   }
 }

@@ -26,6 +26,10 @@ public final class Testbed implements AutoCloseable {
 
   private final Builder spec;
   private final Path workDir;
+  /** How the agents' JVMs start the agent jar (with the AppCDS archive when there is one); null until known. */
+  private volatile List<String> agentLaunch;
+  /** The nodes' own services, when started ({@link #startServiceProber}); a replaced node gets a new one. */
+  private volatile NodeServices services;
   /** Current node of each slot (a replaced node keeps its slot index and name, with a new address). */
   private final List<Node> nodes;
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -177,7 +181,9 @@ public final class Testbed implements AutoCloseable {
    */
   public Prober startServiceProber(int port, Duration interval) {
     requireNetwork();
-    closeables.add(NodeServices.start(this, port));
+    NodeServices started = NodeServices.start(this, port);
+    services = started;
+    closeables.add(started);
     Prober p = Prober.start(network.client().prefix(), "http://" + Network.FLOATING_IP + ":" + port + "/", interval);
     closeables.add(p);
     return p;
@@ -245,6 +251,9 @@ public final class Testbed implements AutoCloseable {
           () -> etcd.isHealthy(i));
     }
     apiservers.set(i - 1, startApiserver(fresh));
+    if (services != null) {
+      services.replaced(i, fresh);
+    }
     AgentProcess a = newAgent(fresh);
     agents.set(i - 1, a);
     a.start().waitServing(timeout);
@@ -347,6 +356,9 @@ public final class Testbed implements AutoCloseable {
         closeables.add(() -> apiservers.forEach(FakeApiserver::close));
       }
       if (withAgents) {
+        if (spec.agentLaunch == null) {
+          agentLaunch = AgentJvm.launch(spec.agentJar, this::trainAgentJvm);
+        }
         for (Node n : nodes) {
           agents.add(newAgent(n));
         }
@@ -360,8 +372,34 @@ public final class Testbed implements AutoCloseable {
     }
   }
 
+  /**
+   * The AppCDS training run ({@link AgentJvm}): the first node's agent in observe mode (it elects under its own
+   * prefix, assigns and binds nothing), before the real agents start, until it has campaigned and served its HTTP
+   * paths; the SIGTERM makes the JVM write the archive.
+   */
+  private void trainAgentJvm(List<String> launch) {
+    Node n = nodes.get(0);
+    AgentConfig config = agentConfig(n, AgentJvm.trainingSettings(spec.agentSettings));
+    AgentProcess training = new AgentProcess(n, spec.agentJar, launch, config, spec.token,
+        workDir.resolve("appcds-training"));
+    try {
+      training.start();
+      Await.until("AppCDS training agent campaigning", AgentJvm.trainingTimeout(), () -> {
+        if (!training.isAlive()) {
+          throw new TestbedException("training agent exited:\n" + training.tail(10));
+        }
+        return training.status().map(st -> !"STANDBY".equals(st.state())).orElse(false);
+      });
+      training.metrics();
+      training.status();
+    } finally {
+      training.close();
+    }
+  }
+
   private AgentProcess newAgent(Node n) {
-    List<String> launch = spec.agentLaunch != null ? spec.agentLaunch : List.of("-jar", spec.agentJar.toString());
+    List<String> launch = spec.agentLaunch != null ? spec.agentLaunch
+        : agentLaunch != null ? agentLaunch : List.of("-jar", spec.agentJar.toString());
     FakeClock clock = spec.fakeClocks ? new FakeClock(workDir.resolve("agent-" + n.name() + ".clock")) : null;
     return new AgentProcess(n, spec.agentLaunch != null ? null : spec.agentJar, launch, agentConfig(n), spec.token,
         workDir, clock);
@@ -415,6 +453,10 @@ public final class Testbed implements AutoCloseable {
   }
 
   private AgentConfig agentConfig(Node n) {
+    return agentConfig(n, spec.agentSettings);
+  }
+
+  private AgentConfig agentConfig(Node n, Map<String, String> settings) {
     return new AgentConfig(
         n.name(), FLOATING_IP_NAME, sim.apiUrl(), sim.metadataUrl(n.name()), localMemberFirst(n), spec.leaseTtl,
         spec.namespaces ? "eth0" : "lo",
@@ -424,7 +466,7 @@ public final class Testbed implements AutoCloseable {
         Duration.ofMillis(200),
         spec.logLevel,
         AgentProcess.tokenFile(workDir, n).toString(),
-        spec.agentSettings);
+        settings);
   }
 
   static int freePort() {

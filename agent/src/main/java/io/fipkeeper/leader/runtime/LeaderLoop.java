@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -98,19 +99,38 @@ public final class LeaderLoop implements AutoCloseable {
 
   /**
    * Start-up: takes over the lease of this agent's previous run if its election key is still alive (a restart is a
-   * handover to itself: the term, the IP and the address stay), then starts draining and ticking. The first tick
-   * reads the kernel: an address found bound is kept only while Hetzner routes the IP here. The machine campaigns
-   * once the apiserver is healthy. Blocking, bounded by one etcd timeout.
+   * handover to itself: the term, the IP and the address stay), then starts draining and ticking. Blocking, bounded
+   * by one etcd timeout. The agent adopts earlier, before its HTTP server and metrics exist, and calls
+   * {@link #start(Optional)}.
    */
   public void start() {
+    start(adoptPreviousLease(election, settings.node()));
+  }
+
+  /**
+   * The first etcd step of a start-up: the previous run's lease, kept alive from now on, if its election key is still
+   * there; empty when there is none or etcd cannot answer (logged; the agent then campaigns as usual). Bounded by one
+   * etcd timeout. Only the lease is taken over here: nothing is assigned or bound before the machine decides so.
+   */
+  public static Optional<Long> adoptPreviousLease(ElectionBackend election, String node) {
     try {
-      election.adoptPreviousLease(ActionRunner.ETCD_TIMEOUT).ifPresent(lease -> {
-        log.info("adopted the previous run's lease node={} lease={}", settings.node(), Long.toHexString(lease));
-        inbox.post(new Event.LeaseAdopted(lease));
-      });
+      Optional<Long> adopted = election.adoptPreviousLease(ActionRunner.ETCD_TIMEOUT);
+      adopted.ifPresent(lease -> log.info("adopted the previous run's lease node={} lease={}", node,
+          Long.toHexString(lease)));
+      return adopted;
     } catch (ElectionException | RuntimeException e) {
-      log.warn("previous run's lease not adopted node={} error={}", settings.node(), ActionRunner.message(e));
+      log.warn("previous run's lease not adopted node={} error={}", node, ActionRunner.message(e));
+      return Optional.empty();
     }
+  }
+
+  /**
+   * Starts draining and ticking with the lease {@link #adoptPreviousLease} took over, if any. The first tick reads the
+   * kernel: an address found bound is kept only while Hetzner routes the IP here. The machine campaigns (with the
+   * adopted lease: same key, same term) once the apiserver is healthy.
+   */
+  public void start(Optional<Long> adoptedLease) {
+    adoptedLease.ifPresent(lease -> inbox.post(new Event.LeaseAdopted(lease)));
     lastBeatNanos = ticker.read();
     started = true;
     inbox.onPost(this::scheduleDrain);

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The agent JVM flags the benchmark runs with. They are appended after the testbed's own
- * {@code -Xmx64m -XX:+UseSerialGC}, and the JVM takes the last value of a repeated flag, so these win.
+ * The agent JVM flags the benchmark runs with. They are appended after the testbed's own (the chart's,
+ * {@code AgentJvm.CHART_OPTIONS}), and the JVM takes the last value of a repeated flag, so these win.
  * Measured on the testbed (2 trials + 45-60 s steady state per variant): the resident set is dominated by class
  * metadata (about 7,500 classes: ~35 MiB metaspace + 8 MiB symbols, or the same bytes as AppCDS archive pages),
  * not by the heap: -Xms8m -Xmx32m instead of -Xms16m -Xmx48m, MALLOC_ARENA_MAX=2, -Xss256k and a smaller code

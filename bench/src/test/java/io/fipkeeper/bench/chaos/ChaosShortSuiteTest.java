@@ -19,9 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * fipkeeper (leader SIGKILL, SIGTERM, apiserver failure, the holder's server deleted and recreated with the real
  * kubectl watching, the issue 8/9 scenarios address-removed, winner-cannot-reach-hetzner, leader-crash-restart and
  * etcd-leader-kill, etcd quorum loss and a failed assign action), plus keepalived's crash failover; no fipkeeper
- * trial may violate a rule or miss its recovery bound. The scenarios listed in {@link Scenario#AWAITING_AGENT_FIX}
- * (leader-crash-restart) are left out until the agent work lands (run them here with
- * {@code -Dfipkeeper.chaos.awaiting=run}).
+ * trial may violate a rule or miss its recovery bound. Scenarios listed in {@link Scenario#AWAITING_AGENT_FIX} (none
+ * at present) are left out until the agent work lands (run them here with {@code -Dfipkeeper.chaos.awaiting=run}).
  */
 @Timeout(780)
 class ChaosShortSuiteTest {

@@ -57,8 +57,11 @@ class ScenarioTest {
             "action-error");
     assertThat(Scenario.SHORT).containsAll(Scenario.AWAITING_AGENT_FIX);
     assertThat(Scenario.shortSuite(true)).isEqualTo(Scenario.SHORT);
-    assertThat(Scenario.shortSuite(false)).doesNotContainAnyElementsOf(Scenario.AWAITING_AGENT_FIX)
+    // (doesNotContainAnyElementsOf refuses an empty list, and the gate may well be empty)
+    assertThat(Scenario.shortSuite(false)).noneMatch(Scenario.AWAITING_AGENT_FIX::contains)
         .hasSize(Scenario.SHORT.size() - Scenario.AWAITING_AGENT_FIX.size());
+    assertThat(Scenario.shortSuite(false)).as("on in CI since the agent adopts its lease early in start-up")
+        .contains(Scenario.LEADER_CRASH_RESTART);
     ChaosSettings s = ChaosSettings.shortSuite(null, null, null);
     assertThat(s.trials()).isEqualTo(1);
     assertThat(s.scenarios()).isEqualTo(Scenario.shortSuite(false));
