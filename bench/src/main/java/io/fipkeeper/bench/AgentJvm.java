@@ -32,9 +32,9 @@ import java.util.Optional;
  */
 public final class AgentJvm {
   /** The chart's {@code jvmOptions} (helm/fipkeeper/values.yaml), also the image's JAVA_TOOL_OPTIONS. */
-  public static final List<String> CHART_OPTIONS = List.of("-Xms8m", "-Xmx32m", "-XX:MaxHeapFreeRatio=20",
-      "-XX:MinHeapFreeRatio=5", "-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
-      "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=64m", "-Xshare:auto", "-XX:+ExitOnOutOfMemoryError");
+  public static final List<String> CHART_OPTIONS = List.of("-Xms8m", "-Xmx32m", "-Xmn1m",
+      "-XX:MaxHeapFreeRatio=20", "-XX:MinHeapFreeRatio=5", "-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=1",
+      "-XX:CICompilerCount=1", "-XX:CompileThresholdScaling=2", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=64m", "-Xshare:auto", "-XX:+ExitOnOutOfMemoryError");
 
   /** Set to {@code off} to run the testbed's agents without the archive (to measure what it buys). */
   public static final String APPCDS_PROPERTY = "fipkeeper.testbed.appcds";
