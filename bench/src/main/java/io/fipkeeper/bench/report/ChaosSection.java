@@ -16,40 +16,53 @@ final class ChaosSection {
 
   private ChaosSection() {}
 
-  /** The scenario table of every chaos results file that lists its rules; empty when none does. */
+  /**
+   * The scenario table of every chaos results file that lists its rules; empty when none does. {@code make bench}
+   * writes several chaos files (the suite, the node replacements): one table each, named by its file.
+   */
   static String scenarios(List<ResultsFile> files) {
+    List<ResultsFile> withRules = files.stream()
+        .filter(f -> f.kind().equals("chaos") && f.raw().path("rules").isObject() && !f.raw().path("rules").isEmpty())
+        .toList();
     StringBuilder b = new StringBuilder();
-    for (ResultsFile f : files) {
-      JsonNode rules = f.raw().path("rules");
-      if (!f.kind().equals("chaos") || !rules.isObject() || rules.isEmpty()) {
+    for (ResultsFile f : withRules) {
+      b.append("## Chaos scenarios: rules and results");
+      if (withRules.size() > 1) {
+        b.append(" (`").append(f.path().getFileName()).append("`)");
+      }
+      b.append("\n\n");
+      if (f == withRules.get(0)) {
+        b.append("Every trial is also held to the common rules: only the current leader assigns (fencing), the IP is ")
+            .append("never unassigned, after settling one node has the address and Hetzner routes the IP to it. ")
+            .append("Recovery and outage as above; `leader-crash-restart`'s outage is measured at each node's own ")
+            .append("service on the floating IP (port 9443, a plain HTTP stand-in for the node's services), since the ")
+            .append("agent's own port is dark while its JVM restarts whatever the agent does. Hetzner requests: API ")
+            .append("requests (metadata excluded) during the fault window, where the scenario counts them.\n\n");
+      }
+      b.append(scenarioTable(f)).append('\n');
+    }
+    return b.toString();
+  }
+
+  private static String scenarioTable(ResultsFile f) {
+    JsonNode rules = f.raw().path("rules");
+    StringBuilder b = new StringBuilder("| scenario | rules | n | recovery p50 / max | client outage p50 / max | ")
+        .append("Hetzner requests max | trials with violations |\n|---|---|---:|---:|---:|---:|---:|\n");
+    var names = rules.fieldNames();
+    while (names.hasNext()) {
+      String id = names.next();
+      List<Measurement> ms = f.measurements().stream()
+          .filter(m -> m.tool().equals(FIPKEEPER) && m.scenario().equals(id)).toList();
+      if (ms.isEmpty()) {
         continue;
       }
-      b.append("## Chaos scenarios: rules and results\n\n");
-      b.append("Every trial is also held to the common rules: only the current leader assigns (fencing), the IP is never ")
-          .append("unassigned, after settling one node has the address and Hetzner routes the IP to it. Recovery and ")
-          .append("outage as above; `leader-crash-restart`'s outage is measured at each node's own service on the ")
-          .append("floating IP (port 9443, a plain HTTP stand-in for the node's services), since the agent's own port is dark while its JVM ")
-          .append("restarts whatever the agent does. Hetzner requests: API requests (metadata excluded) during the ")
-          .append("fault window, where the scenario counts them.\n\n");
-      b.append("| scenario | rules | n | recovery p50 / max | client outage p50 / max | Hetzner requests max | ")
-          .append("trials with violations |\n|---|---|---:|---:|---:|---:|---:|\n");
-      var names = rules.fieldNames();
-      while (names.hasNext()) {
-        String id = names.next();
-        List<Measurement> ms = f.measurements().stream()
-            .filter(m -> m.tool().equals(FIPKEEPER) && m.scenario().equals(id)).toList();
-        if (ms.isEmpty()) {
-          continue;
-        }
-        ReportTables.Stat rec = ReportTables.stat(ms, Measurement::recoveryMs);
-        ReportTables.Stat out = ReportTables.stat(ms, Measurement::outageMs);
-        List<Long> requests = values(ms, Measurement::hcloudRequests);
-        b.append(String.format(Locale.ROOT, "| %s | %s | %d | %s / %s | %s / %s | %s | %d |%n", id,
-            rules.get(id).asText(), ms.size(), rec.p50(), rec.max(), out.p50(), out.max(),
-            requests.isEmpty() ? "–" : Long.toString(requests.stream().mapToLong(Long::longValue).max().orElse(0)),
-            ms.stream().filter(m -> !m.ok()).count()));
-      }
-      b.append('\n');
+      ReportTables.Stat rec = ReportTables.stat(ms, Measurement::recoveryMs);
+      ReportTables.Stat out = ReportTables.stat(ms, Measurement::outageMs);
+      List<Long> requests = values(ms, Measurement::hcloudRequests);
+      b.append(String.format(Locale.ROOT, "| %s | %s | %d | %s / %s | %s / %s | %s | %d |%n", id,
+          rules.get(id).asText(), ms.size(), rec.p50(), rec.max(), out.p50(), out.max(),
+          requests.isEmpty() ? "–" : Long.toString(requests.stream().mapToLong(Long::longValue).max().orElse(0)),
+          ms.stream().filter(m -> !m.ok()).count()));
     }
     return b.toString();
   }

@@ -145,7 +145,8 @@ public final class ReportWriter implements Callable<Integer> {
     }
     for (ResultsFile f : files) {
       if (!f.kind().equals("failover") && f.requestsPerHour().isPresent()) {
-        b.append("Steady-state Hetzner requests measured by the ").append(f.kind()).append(" run: ")
+        b.append("Steady-state Hetzner requests measured by the ").append(f.kind()).append(" run (`")
+            .append(f.path().getFileName()).append("`): ")
             .append(Targets.fmt(f.requestsPerHour().get())).append(" per hour over ")
             .append(f.steadyState().path("windowSeconds").asLong()).append(" s.\n\n");
       }

@@ -130,6 +130,28 @@ class ReportWriterTest {
     assertThat(ReportWriter.readAll(dir.resolve("missing"))).isEmpty();
   }
 
+  @Test
+  void severalChaosFilesGetOneTableEachNamedByTheirFile(@TempDir Path dir) throws Exception {
+    Path results = Files.createDirectories(dir.resolve("results"));
+    ObjectNode suite = file("chaos");
+    suite.putObject("rules").put("leader-sigkill", "recovery ≤ 5500 ms");
+    measurement(suite.putArray("measurements"), "fipkeeper", "leader-sigkill", 1, 1000, 2700, 2700, List.of());
+    MAPPER.writeValue(results.resolve("chaos.json").toFile(), suite);
+    ObjectNode replace = file("chaos");
+    replace.putObject("rules").put("replace-standby", "common rules only");
+    measurement(replace.putArray("measurements"), "fipkeeper", "replace-standby", 1, 1000, -1, 0, List.of());
+    MAPPER.writeValue(results.resolve("chaos-replace.json").toFile(), replace);
+
+    Path md = dir.resolve("docs/benchmarks.md");
+    ReportWriter.write(ReportWriter.readAll(results), md, dir.resolve("docs/benchmarks"), Instant.parse("2026-12-01T17:00:00Z"));
+    String text = Files.readString(md);
+
+    assertThat(text).contains("## Chaos scenarios: rules and results (`chaos.json`)")
+        .contains("## Chaos scenarios: rules and results (`chaos-replace.json`)")
+        .contains("| leader-sigkill | recovery ≤ 5500 ms | 1 |").contains("| replace-standby | common rules only | 1 |");
+    assertThat(text.split("Every trial is also held to the common rules", -1)).hasSize(2);
+  }
+
   private static ObjectNode file(String kind) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("kind", kind).put("startedAt", "2026-11-25T16:00:00Z");
