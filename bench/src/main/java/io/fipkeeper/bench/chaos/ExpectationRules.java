@@ -3,7 +3,9 @@ package io.fipkeeper.bench.chaos;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -117,12 +119,27 @@ final class ExpectationRules {
     }
   }
 
-  /** New terms while the fault lasted (the restore afterwards elects a leader, which is no flap). */
+  /**
+   * New terms while the fault lasted (the restore afterwards elects a leader, which is no flap): a node entering
+   * ACQUIRING, as its log reports it. A {@link StatusWatch} poll that catches the state the log line just reported
+   * is the same term and does not count twice.
+   */
   private void flapping(List<String> out) {
     java.time.Instant until = seen.faultEnd() != null ? seen.faultEnd() : t.to();
-    List<NodeEvent> terms = events.stream()
-        .filter(e -> "ACQUIRING".equals(e.state()) && !e.at().isBefore(t.from()) && !e.at().isAfter(until))
-        .toList();
+    Map<String, String> last = new HashMap<>();
+    List<NodeEvent> terms = new ArrayList<>();
+    for (NodeEvent e : events) {
+      if (e.state() == null) {
+        continue;
+      }
+      String before = last.put(e.node(), e.state());
+      // a logged transition is an entry by definition; a poll only when nothing showed the node in it yet
+      boolean entered = "ACQUIRING".equals(e.state())
+          && (e.line().startsWith("state from=") || !"ACQUIRING".equals(before));
+      if (entered && !e.at().isBefore(t.from()) && !e.at().isAfter(until)) {
+        terms.add(e);
+      }
+    }
     if (terms.size() > x.maxAcquisitions()) {
       out.add(checker.report("flapping: " + terms.size() + " new terms (ACQUIRING) during the trial, at most "
           + x.maxAcquisitions() + " allowed (one per takeoverTimeout)", t, events, window,

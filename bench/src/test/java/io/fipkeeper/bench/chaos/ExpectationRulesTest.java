@@ -186,6 +186,26 @@ class ExpectationRulesTest {
   }
 
   @Test
+  void aStatusPollOfTheSameTermIsNoNewTerm() {
+    // as recorded in a token-revoked trial: cp-3's /status was polled in the 16 ms its term lasted; two terms, not 3
+    Trial polled = trial(Scenario.TOKEN_REVOKED).authFailures(2.0).addresses(CP1_HOLDS, "cp-1", "cp-1")
+        .log("cp-3", 1150, "state from=CAMPAIGNING to=ACQUIRING event=ElectionWon term=2401")
+        .event(new NodeEvent(at(1163), "cp-3", NodeEvent.Kind.STATE, "ACQUIRING", "polled /status state=ACQUIRING bound=true"))
+        .log("cp-3", 1166, "state from=ACQUIRING to=STANDBY event=AssignFailed term=2401")
+        .log("cp-2", 1180, "state from=CAMPAIGNING to=ACQUIRING event=ElectionWon term=2411")
+        .log("cp-2", 1192, "state from=ACQUIRING to=STANDBY event=AssignFailed term=2411");
+    Trial third = trial(Scenario.TOKEN_REVOKED).authFailures(2.0).addresses(CP1_HOLDS, "cp-1", "cp-1")
+        .log("cp-3", 1150, "state from=CAMPAIGNING to=ACQUIRING event=ElectionWon term=2401")
+        .log("cp-3", 1166, "state from=ACQUIRING to=STANDBY event=AssignFailed term=2401")
+        .log("cp-2", 1180, "state from=CAMPAIGNING to=ACQUIRING event=ElectionWon term=2411")
+        .log("cp-2", 1192, "state from=ACQUIRING to=STANDBY event=AssignFailed term=2411")
+        .log("cp-3", 4000, "state from=CAMPAIGNING to=ACQUIRING event=ElectionWon term=2420");
+
+    assertThat(check(polled)).isEmpty();
+    assertThat(check(third)).singleElement().asString().startsWith("flapping: 3 new terms (ACQUIRING)");
+  }
+
+  @Test
   void leaderPauseAcceptsTheHeldAssignLandingLateIfRepairedInTime() {
     // cp-2 sent its assign at 2.6 s and was frozen; cp-3 took over; cp-2's held assign landed at 9.6 s and
     // cp-3 put the IP back at 15.6 s (its re-read a request timeout after its takeover)
