@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * etcd says so. Campaigns are run by {@link Campaigns}: every {@link #campaign(long)} is answered at once, and
  * {@code ElectionWon} is reported only for this agent's key read as the leader key under the lease still in use.
  * Nothing is held in a long call, so the client may move to another member at any moment: with several endpoints it
- * goes back to the first one, the node's own member, once that is healthy again ({@link PreferredMember},
- * {@link EtcdConnection}). Events reach the listener in order, on one thread
+ * goes back to the first one, the node's own member, once that is healthy again, and a client that cannot reconnect
+ * while that member answers is rebuilt ({@link PreferredMember}, {@link EtcdConnection}). Events reach the listener in order, on one thread
  * ({@link EventRelay}). Fencing compares the leader key's create revision in etcd ({@link TermGuard}); it narrows the
  * race with Hetzner's unconditional assign but cannot close it.
  *
@@ -141,7 +141,7 @@ public final class EtcdElection implements ElectionBackend {
     this.observer = new ElectionObserver(connection, keys, events, kv -> events.execute(() -> candidateWritten(kv)),
         campaigns::firstKeyRead);
     schedule(agentRecord::flush, SNAPSHOT_RETRY);
-    if (settings != null && settings.endpoints().size() > 1) {
+    if (settings != null) { // with one endpoint too: it rebuilds a client that cannot reconnect in time
       PreferredMember preferred = new PreferredMember(connection, settings.endpoints().get(0), settings::newClient,
           keys.holder(), observer::reopen, node, task -> {
             try {

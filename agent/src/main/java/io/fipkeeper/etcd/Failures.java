@@ -3,6 +3,8 @@ package io.fipkeeper.etcd;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.lease.NoSuchLeaseException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -39,6 +41,26 @@ final class Failures {
         return true;
       }
       if (t instanceof EtcdException e && e.getErrorCode() == ErrorCode.NOT_FOUND) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * etcd gave no answer: the call timed out or failed for want of a connection (gRPC UNAVAILABLE: the channel could
+   * not connect, or lost its connection; jetcd retries those for a while, so a bounded call often times out first),
+   * as opposed to etcd answering an error.
+   */
+  static boolean isNoAnswer(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException) {
+        return true;
+      }
+      if (t instanceof StatusRuntimeException e && e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+        return true;
+      }
+      if (t instanceof EtcdException e && e.getErrorCode() == ErrorCode.UNAVAILABLE) {
         return true;
       }
     }

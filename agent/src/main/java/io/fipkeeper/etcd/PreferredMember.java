@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  *       flaps), it builds a new client, which connects to the first endpoint, checks that it really landed on the
  *       preferred member, and hands it to the {@link EtcdConnection}; the watches are then re-opened on it.</li>
  * </ol>
+ * A check whose first call fails makes the next ones due every interval, at home too; a client that fails for want of
+ * a connection while the preferred member answers healthy is rebuilt at once (see {@code cannotTell}). That part
+ * matters with a single endpoint (the chart's default) as much as with several, so the check runs in both cases.
  *
  * <p>Why a move is safe at any moment, a takeover's fence included: see {@link EtcdConnection} (the old client keeps
  * serving what was issued on it) and {@link Campaigns} (a candidacy lives in its key, not in a call). A move changes
@@ -101,7 +104,9 @@ final class PreferredMember {
     }
     CompletableFuture<Void> done;
     try {
-      done = memberOf(connection.current()).thenComposeAsync(this::decide, timer);
+      done = memberOf(connection.current())
+          .handleAsync((member, error) -> error == null ? decide(member) : cannotTell(error), timer)
+          .thenCompose(step -> step);
     } catch (RuntimeException e) { // a closed client throws synchronously
       done = CompletableFuture.failedFuture(e);
     }
@@ -111,6 +116,34 @@ final class PreferredMember {
         log.debug("etcd member check failed node={} error={}", node, Failures.describe(error));
       }
       checking.set(false);
+    }, timer);
+  }
+
+  /**
+   * The client's member did not answer. When the client got no answer (no connection, or none in time) while the
+   * preferred member answers healthy on a fresh connection, the client is rebuilt now: gRPC waits longer and longer
+   * between reconnection attempts (up to two minutes), so after an outage of every member it lists — the chart's
+   * default lists only the node's own — the old client would come back seconds after etcd did, and etcd gives leases
+   * only one TTL plus an election timeout of grace after its restart. No count of healthy answers here: a client that
+   * reaches nothing is worse than any healthy member, and the new one must land on that member before it is used.
+   */
+  private CompletableFuture<Void> cannotTell(Throwable error) {
+    schedule.unknown();
+    if (!Failures.isNoAnswer(error)) {
+      log.debug("etcd member check failed node={} error={}", node, Failures.describe(error));
+      return CompletableFuture.completedFuture(null);
+    }
+    return statusOfPreferred().thenComposeAsync(status -> {
+      preferredId = status.getHeader().getMemberId();
+      String unhealthy = unhealthy(status);
+      if (unhealthy != null) {
+        log.debug("etcd client without a connection, preferred member not ready node={} endpoint={} reason={}",
+            node, preferredEndpoint, unhealthy);
+        return CompletableFuture.<Void>completedFuture(null);
+      }
+      log.info("etcd client gets no answer while its preferred member does, reconnecting node={} endpoint={} "
+          + "error={}", node, preferredEndpoint, Failures.describe(error));
+      return moveBack(0);
     }, timer);
   }
 

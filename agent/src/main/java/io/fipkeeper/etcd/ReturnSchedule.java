@@ -5,7 +5,7 @@ package io.fipkeeper.etcd;
  * {@link #tick()} per check interval, no clock and no I/O (table-tested).
  *
  * <ul>
- *   <li>home: a check every {@link #HOME_CHECK_EVERY} ticks; away: every tick;</li>
+ *   <li>home: a check every {@link #HOME_CHECK_EVERY} ticks; away, or after a check that failed: every tick;</li>
  *   <li>away, the client moves back after {@code settle} healthy answers of the preferred member in a row
  *       ({@link #SETTLE} at first; any unhealthy answer or failed check starts the count over);</li>
  *   <li>leaving home within {@link #FLAP_WINDOW} ticks of a move back is a flap: {@code settle} doubles, up to
@@ -30,6 +30,8 @@ final class ReturnSchedule {
 
   private long ticks;
   private boolean home;
+  /** The last check could not tell where the client is: check every tick until one can. */
+  private boolean unsure;
   private int healthyInARow;
   private int settle = SETTLE;
   private long movedAt = Long.MIN_VALUE / 2;
@@ -37,12 +39,13 @@ final class ReturnSchedule {
   /** One interval passed; true when a check is due now. */
   boolean tick() {
     ticks++;
-    return !home || ticks % HOME_CHECK_EVERY == 0;
+    return !home || unsure || ticks % HOME_CHECK_EVERY == 0;
   }
 
   /** The check found the client on the preferred member. */
   void atHome() {
     home = true;
+    unsure = false;
     healthyInARow = 0;
     if (ticks - movedAt > FORGET_FLAPS) {
       settle = SETTLE;
@@ -58,6 +61,7 @@ final class ReturnSchedule {
       settle = Math.min(settle * 2, MAX_SETTLE);
     }
     home = false;
+    unsure = false;
     if (!healthy) {
       healthyInARow = 0;
       return false;
@@ -69,14 +73,20 @@ final class ReturnSchedule {
     return true;
   }
 
-  /** The check could not tell (a call failed): the count of healthy answers starts over. */
+  /**
+   * The check could not tell (a call failed): the count of healthy answers starts over, and checks are due every tick
+   * until one tells again (at home too: a client that cannot reach its member may have to be rebuilt, see {@link
+   * PreferredMember}).
+   */
   void unknown() {
     healthyInARow = 0;
+    unsure = true;
   }
 
   /** The client was moved back to the preferred member. */
   void movedBack() {
     home = true;
+    unsure = false;
     movedAt = ticks;
   }
 

@@ -40,6 +40,21 @@ class ReturnScheduleTest {
   }
 
   @Test
+  void aFailedCheckAtHomeMakesEveryTickACheckUntilOneTellsAgain() {
+    schedule.tick();
+    schedule.atHome();
+    assertThat(ticksToNextCheck()).isEqualTo(4);
+    schedule.unknown();
+    assertThat(ticksToNextCheck()).as("unsure: every tick").isEqualTo(1);
+    assertThat(ticksToNextCheck()).isEqualTo(1);
+    schedule.atHome();
+    assertThat(ticksToNextCheck()).as("home again").isEqualTo(3); // the tenth tick of the count
+    schedule.unknown();
+    schedule.movedBack();
+    assertThat(ticksToNextCheck()).as("rebuilt on the preferred member").isGreaterThan(1);
+  }
+
+  @Test
   void movesBackAfterThreeHealthyAnswersInARowAndAnUnhealthyOrUnknownOneStartsTheCountOver() {
     schedule.tick();
     assertThat(schedule.away(true)).isFalse();
