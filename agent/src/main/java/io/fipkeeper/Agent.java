@@ -3,6 +3,7 @@ package io.fipkeeper;
 import io.fipkeeper.config.AgentConfig;
 import io.fipkeeper.etcd.ClusterStatus;
 import io.fipkeeper.etcd.ClusterStatusReader;
+import io.fipkeeper.hcloud.TokenWatch;
 import io.fipkeeper.health.ApiserverProbe;
 import io.fipkeeper.http.HealthChecks;
 import io.fipkeeper.http.ModeStatus;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,8 @@ public final class Agent implements AutoCloseable {
 
   /** Added to the handover timeout to bound a graceful stop: resign and revoke get their own short timeouts. */
   private static final Duration SHUTDOWN_SLACK = Duration.ofSeconds(5);
+  /** How often the token is read for a change (a file read; the requests re-read it anyway). */
+  static final Duration TOKEN_CHECK_INTERVAL = Duration.ofSeconds(1);
 
   private final AgentConfig config;
   private final AgentParts parts;
@@ -182,6 +186,15 @@ public final class Agent implements AutoCloseable {
         inbox.post(new Event.ApiserverHealth(ok));
       });
       probe.start();
+      // a node sitting out over a rejected token sends nothing: a new token must be noticed without a request
+      TokenWatch tokenWatch = new TokenWatch(parts.tokens(), () -> inbox.post(new Event.CredentialsChanged()));
+      scheduler.scheduleWithFixedDelay(() -> {
+        try {
+          tokenWatch.check();
+        } catch (RuntimeException e) { // a throw would cancel the schedule
+          log.warn("token check failed node={} error={}", config.node(), e.toString());
+        }
+      }, 0, TOKEN_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
       timeline.mark("probe");
       log.info("start-up timings node={} {}", config.node(), timeline.render());
       log.info("agent started node={} server={} fip={} interface={} http={} mode={}", config.node(),

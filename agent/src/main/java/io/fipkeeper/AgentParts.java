@@ -60,10 +60,11 @@ final class AgentParts implements AutoCloseable {
   private final Optional<ObserveReport> observeReport;
   /** The previous run's lease, kept alive since start-up, when there was one to adopt. */
   private final Optional<Long> adoptedLease;
+  private final TokenProvider tokens;
 
   private AgentParts(long serverId, FloatingIpTakeover takeover, AddressBinder binder, EventInbox inbox,
       EtcdElection election, AgentMetrics metrics, EtcdReachability etcdReachability, LeaderSettings leaderSettings,
-      String version, Optional<ObserveReport> observeReport, Optional<Long> adoptedLease) {
+      String version, Optional<ObserveReport> observeReport, Optional<Long> adoptedLease, TokenProvider tokens) {
     this.serverId = serverId;
     this.takeover = takeover;
     this.binder = binder;
@@ -75,6 +76,7 @@ final class AgentParts implements AutoCloseable {
     this.version = version;
     this.observeReport = observeReport;
     this.adoptedLease = adoptedLease;
+    this.tokens = tokens;
   }
 
   /**
@@ -146,7 +148,7 @@ final class AgentParts implements AutoCloseable {
         report = Optional.of(r);
       }
       return new AgentParts(serverId, takeover, binder, inbox, election, metrics, reachability, settings, version,
-          report, adopted);
+          report, adopted, hcloud.tokens());
     } catch (AgentStartException | UnknownHostException | RuntimeException e) {
       // a crash, as far as etcd can tell: an adopted lease is not revoked, it expires and another node wins
       if (election != null) {
@@ -217,6 +219,11 @@ final class AgentParts implements AutoCloseable {
     return m.replaceAll("\\s+", " ").strip();
   }
 
+  /** Where the Hetzner client gets its token (re-read on every use). */
+  TokenProvider tokens() {
+    return tokens;
+  }
+
   long serverId() {
     return serverId;
   }
@@ -274,7 +281,7 @@ final class AgentParts implements AutoCloseable {
   }
 
   /** The Hetzner client with its request counter wired to the metrics (once they exist). */
-  record Hcloud(HcloudClient client) {
+  record Hcloud(HcloudClient client, TokenProvider tokens) {
 
     static Hcloud connect(AgentConfig config, AtomicReference<AgentMetrics> metrics) throws AgentStartException {
       // re-read on every request (docs/configuration.md): a rotated Secret is used without a restart
@@ -305,7 +312,7 @@ final class AgentParts implements AutoCloseable {
           })
           .build();
       self.set(client);
-      return new Hcloud(client);
+      return new Hcloud(client, tokens);
     }
 
     String resolveAddress(FloatingIpRef ref) throws AgentStartException {

@@ -99,6 +99,12 @@ public sealed interface Event {
   /** The local apiserver probe changed its verdict (or repeated it). */
   record ApiserverHealth(boolean ok) implements Event {}
 
+  /**
+   * The API token this node sends changed (a rotated Secret, as kubelet writes it into the mounted file). Says nothing
+   * about whether Hetzner accepts it: a node that sits out over a rejected token checks it with one read.
+   */
+  record CredentialsChanged() implements Event {}
+
   /** Time passed; all deadlines are checked on ticks. */
   record Tick() implements Event {}
 

@@ -58,6 +58,11 @@ public record LeaderSettings(
   /** A node whose token was rejected sits out of the election at least this long; doubles up to the max. */
   public static final Duration CREDENTIALS_SIT_OUT = Duration.ofSeconds(30);
   public static final Duration CREDENTIALS_SIT_OUT_MAX = Duration.ofMinutes(2);
+  /**
+   * A changed token ends the sit-out with a read that checks it, unless a read went out less than this long ago:
+   * then the check waits for this spacing. A token file that keeps changing costs at most one read per 10 s (360/h).
+   */
+  public static final Duration CREDENTIALS_CHANGE_CHECK_SPACING = Duration.ofSeconds(10);
 
   public LeaderSettings {
     Objects.requireNonNull(node, "node");

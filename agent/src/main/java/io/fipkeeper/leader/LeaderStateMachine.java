@@ -139,6 +139,8 @@ public final class LeaderStateMachine {
       AddressRules.onBindFailed(t, f, e);
     } else if (e instanceof Event.UnbindFailed f) {
       AddressRules.onUnbindFailed(t, f, e);
+    } else if (e instanceof Event.CredentialsChanged) {
+      TakeoverRules.onCredentialsChanged(t, e);
     } else if (e instanceof Event.ApiserverHealth h) {
       ElectionRules.onApiserverHealth(t, h, e);
     } else if (e instanceof Event.Shutdown) {

@@ -152,6 +152,35 @@ final class TakeoverRules {
     // no evidence either way: the address stays as it is, and the next read comes on its schedule
   }
 
+  /**
+   * A new token while Hetzner rejects the old one: the sit-out and the verify schedule waited for exactly this, so the
+   * token is checked with one read now (spaced by {@link LeaderSettings#CREDENTIALS_CHANGE_CHECK_SPACING}) instead of
+   * after up to {@link LeaderSettings#CREDENTIALS_SIT_OUT_MAX}. A standby campaigns once the read works (as after any
+   * credentials check); a leader's read clears the flag and the alert. While the endpoint is dark because no node's
+   * token works, this is the time from the operator's fix to the takeover.
+   */
+  static void onCredentialsChanged(Transition t, Event e) {
+    Context c = t.c;
+    if (!c.routing().credentialsRejected()) {
+      return; // nothing waits for a new token: it is used from the next request on
+    }
+    long checkAt = Math.max(t.now, t.b.routing.extraVerifyAllowedAt(LeaderSettings.CREDENTIALS_CHANGE_CHECK_SPACING));
+    switch (c.state()) {
+      case STANDBY, CAMPAIGNING -> {
+        if (checkAt < c.candidacy().campaignAtNanos()) {
+          t.b.candidacy = t.b.candidacy.due(checkAt); // maybeCampaign checks the token before it campaigns
+        }
+      }
+      case LEADING -> {
+        if (checkAt < c.routing().nextVerifyNanos()) {
+          t.b.routing = t.b.routing.verifyAt(checkAt);
+        }
+      }
+      case ACQUIRING, SUSPENDED, STEPPING_DOWN -> { } // the takeover's own requests, or none until it acts again
+      default -> throw LeaderStateMachine.unknown(c, e);
+    }
+  }
+
   /** The IP is not routed here while this node acts as leader: back to ACQUIRING, bounded again. */
   private static void notHereWhileActing(Transition t) {
     if (t.b.acquisition.assigned() || t.c.state() == State.LEADING) {

@@ -385,6 +385,50 @@ class LeaderStateMachineTableTest {
     assertThat(F.machine.next(works, new Event.Tick(), at(30_500)).actions()).containsExactly(new Campaign(2));
   }
 
+  /**
+   * Once the operator replaces a rejected token (a new Secret, written into the mounted file), the node sitting out
+   * checks the new one at once instead of after the rest of its sit-out (up to 2 min, while nobody may be able to take
+   * over); checks stay at least 10 s apart, and a change while the token works asks nothing.
+   */
+  @Test
+  void aChangedTokenEndsTheCredentialsSitOutWithOneCheckSpacedTenSecondsApart() {
+    Context rejected = F.rejected(); // sits out until 30.3 s
+    Context changed = F.apply(rejected, at(5_000), new Event.CredentialsChanged());
+    var check = F.machine.next(changed, new Event.Tick(), at(5_000));
+    assertThat(check.actions()).as("the new token is checked now").containsExactly(new VerifyAssignment());
+    Context works = F.apply(check.context(), at(5_100), new Event.VerifyResult(OTHER_SERVER));
+    assertThat(F.machine.next(works, new Event.Tick(), at(5_200)).actions()).containsExactly(new Campaign(2));
+
+    Context stillRejected = F.apply(check.context(), at(5_100),
+        new Event.VerifyFailed(Failure.CREDENTIALS, "401 unauthorized"));
+    Context changedAgain = F.apply(stillRejected, at(6_000), new Event.CredentialsChanged());
+    assertThat(F.machine.next(changedAgain, new Event.Tick(), at(14_999)).actions()).as("10 s after the last read")
+        .isEmpty();
+    assertThat(F.machine.next(changedAgain, new Event.Tick(), at(15_000)).actions())
+        .containsExactly(new VerifyAssignment());
+
+    assertThat(F.machine.next(F.standby(), new Event.CredentialsChanged(), at(100)).context())
+        .as("nothing waits for a token that works").isEqualTo(F.standby());
+  }
+
+  /** A leader whose read was rejected checks a new token at once: the flag (and the alert on it) clears. */
+  @Test
+  void aLeaderWhoseTokenWasRejectedChecksANewOneAtOnce() {
+    Context rejected = F.apply(leadingFreshAt(10_300), at(10_300), new Event.Tick(),
+        new Event.VerifyFailed(Failure.CREDENTIALS, "401 unauthorized"));
+    assertThat(rejected.routing().credentialsRejected()).isTrue();
+    assertThat(F.machine.next(rejected, new Event.Tick(), at(11_000)).actions()).doesNotContain(new VerifyAssignment());
+    Context changed = F.apply(rejected, at(11_000), new Event.CredentialsChanged());
+    assertThat(F.machine.next(changed, new Event.Tick(), at(20_299)).actions()).as("10 s after the last read")
+        .doesNotContain(new VerifyAssignment());
+    var check = F.machine.next(F.apply(changed, at(20_300), new Event.KeepAliveOk(LEASE, 2, at(20_300))),
+        new Event.Tick(), at(20_300));
+    assertThat(check.actions()).contains(new VerifyAssignment());
+    Context accepted = F.apply(check.context(), at(20_400), new Event.VerifyResult(SELF_SERVER));
+    assertThat(accepted.routing().credentialsRejected()).isFalse();
+    assertThat(accepted.state()).isEqualTo(State.LEADING);
+  }
+
   /** Start-up: an address found bound is a restart of the holder when Hetzner routes the IP here, else stale. */
   @Test
   void anAddressFoundBoundAtStartUpIsKeptOnlyWhileHetznerRoutesTheIpHere() {
