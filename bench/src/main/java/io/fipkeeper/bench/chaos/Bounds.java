@@ -25,8 +25,10 @@ import java.util.Map;
  *   <li>winner cannot reach Hetzner: {@code takeoverTimeout} (the winner's bound on its term) + crash;</li>
  *   <li>token rotated: crash (the failover after the rotation must be an ordinary one);</li>
  *   <li>leader pause: crash, counted from the freeze (the frozen node's lease expires like a dead one's);</li>
- *   <li>etcd member kill, etcd leader kill, etcd slow, clock step, leader crash-restart, token revoked: no failover
- *       expected, no recovery bound (their rules are in {@link Expectation});</li>
+ *   <li>etcd member kill, etcd leader kill, etcd slow, clock step, leader crash-restart: no failover expected, no
+ *       recovery bound (their rules are in {@link Expectation});</li>
+ *   <li>token revoked: no failover while no token works; from the operator's fix (a new token in every token file):
+ *       1 s until the agents read the file + graceful (a check GET, a campaign with no live leader, the takeover);</li>
  *   <li>replace-leader: a deleted server is a crash, counted from the deletion. Its etcd member left just before
  *       (as ksail does); when that member led etcd, the new etcd leader is elected (up to the 1 s election
  *       timeout) and on promotion re-grants every lease its full TTL plus the election timeout (etcd's
@@ -41,6 +43,8 @@ import java.util.Map;
  */
 public final class Bounds {
   static final long SLOW_ACTION_MS = 3000;
+  /** How often an agent reads its token file for a change (the agent's {@code Agent.TOKEN_CHECK_INTERVAL}). */
+  static final long TOKEN_CHECK_MS = 1000;
 
   private final long leaseTtlMs;
   private final long actionMs;
@@ -83,7 +87,8 @@ public final class Bounds {
       case ADDRESS_REMOVED -> 3000L;
       case WINNER_CANNOT_REACH_HETZNER -> takeoverTimeoutMs + crash;
       case TOKEN_ROTATED, LEADER_PAUSE -> crash;
-      case ETCD_MEMBER_KILL, ETCD_LEADER_KILL, ETCD_SLOW, CLOCK_STEP, LEADER_CRASH_RESTART, TOKEN_REVOKED -> null;
+      case TOKEN_REVOKED -> TOKEN_CHECK_MS + graceful;
+      case ETCD_MEMBER_KILL, ETCD_LEADER_KILL, ETCD_SLOW, CLOCK_STEP, LEADER_CRASH_RESTART -> null;
       case REPLACE_LEADER, REPLACE_LEADER_HARD -> crash + leaseTtlMs + 1000;
       case ROLLING_REPLACE -> graceful;
       case REPLACE_STANDBY -> null;

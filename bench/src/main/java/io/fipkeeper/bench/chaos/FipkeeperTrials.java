@@ -81,7 +81,9 @@ final class FipkeeperTrials {
       notes.findings.add("harness: " + e.getMessage().lines().findFirst().orElse(""));
       result = new Takeover(null, false);
     }
-    notes.faultEnd = Instant.now();
+    if (notes.faultEnd == null) { // a scenario that ends its fault itself (token-revoked's fix) said when
+      notes.faultEnd = Instant.now();
+    }
     String settled;
     try {
       settled = settleAndCheck(notes.findings);
@@ -228,7 +230,7 @@ final class FipkeeperTrials {
         return hcloudFaults.tokenRotated(leader, wait, notes);
       }
       case TOKEN_REVOKED -> {
-        return hcloudFaults.tokenRevoked(leader, notes);
+        return hcloudFaults.tokenRevoked(leader, wait, notes);
       }
       default -> throw new IllegalStateException("no injection for " + scenario);
     }

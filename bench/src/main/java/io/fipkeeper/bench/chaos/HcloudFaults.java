@@ -85,9 +85,11 @@ final class HcloudFaults {
   /**
    * The only token revoked, then the leader killed: nobody can assign. For {@link ChaosSettings#revokedWindow()} the
    * trial watches the agents fail; then it reads the auth-failure metric of every agent, counts the Hetzner
-   * requests of the window and searches every output for the token.
+   * requests of the window and searches every output for the token. That is the fault; it ends with the operator's
+   * fix, a new token written into every agent's token file (as kubelet updates the Secret), and the recovery is
+   * measured from the fix: a node that sits out over the rejected token must notice the new one and take over.
    */
-  FipkeeperTrials.Takeover tokenRevoked(Node leader, TrialNotes notes) {
+  FipkeeperTrials.Takeover tokenRevoked(Node leader, Duration wait, TrialNotes notes) {
     long before = kit.hcloudRequests();
     revoke(currentLabel);
     kit.timeline.record(leader.name(), "token " + currentLabel + " revoked at Hetzner (no replacement)", null);
@@ -104,7 +106,21 @@ final class HcloudFaults {
     }
     notes.authFailures = sum;
     notes.tokenLeaks.addAll(leaks());
-    return new FipkeeperTrials.Takeover(null, true);
+    notes.faultEnd = java.time.Instant.now(); // the rules of the fault (no flapping) end here; the fix is no flap
+
+    String label = "fixed-" + (++rotations);
+    String token = newToken();
+    kit.bed.sim().addToken(label, token);
+    tokens.add(token);
+    for (AgentProcess a : kit.bed.agents()) {
+      a.writeToken(token); // the dead leader's too: the Secret is the same for every pod
+    }
+    kit.timeline.record(leader.name(), "token files replaced by " + label + " (the operator's fix)", null);
+    currentLabel = label;
+    long fixed = System.nanoTime();
+    FipkeeperTrials.Takeover t = kit.awaitTakeover(leader, fixed, wait);
+    notes.tokenLeaks.addAll(leaks());
+    return t;
   }
 
   /** Accepts every token a trial revoked again, so the next trial's agents (whatever they hold) can work. */

@@ -37,13 +37,14 @@ class ScenarioTest {
     assertThat(b.of(Scenario.LEADER_PAUSE)).isEqualTo(5500);
     assertThat(b.of(Scenario.ETCD_QUORUM_LOSS_LONG)).isEqualTo(b.of(Scenario.ETCD_QUORUM_LOSS));
     for (Scenario none : List.of(Scenario.ETCD_MEMBER_KILL, Scenario.ETCD_LEADER_KILL, Scenario.ETCD_SLOW,
-        Scenario.CLOCK_STEP, Scenario.LEADER_CRASH_RESTART, Scenario.TOKEN_REVOKED)) {
+        Scenario.CLOCK_STEP, Scenario.LEADER_CRASH_RESTART)) {
       assertThat(b.of(none)).as(none.id()).isNull();
     }
     assertThat(b.all()).hasSize(Scenario.values().length).containsEntry("etcd-member-kill", null);
     assertThat(b.of(Scenario.REPLACE_LEADER_HARD)).isEqualTo(5500 + 2000 + 1000);
     assertThat(b.of(Scenario.REPLACE_LEADER)).as("crash + a lease re-granted by a new etcd leader").isEqualTo(5500 + 2000 + 1000);
     assertThat(b.of(Scenario.ROLLING_REPLACE)).isEqualTo(2500);
+    assertThat(b.of(Scenario.TOKEN_REVOKED)).as("from the fix: the token file read + graceful").isEqualTo(1000 + 2500);
     assertThat(b.of(Scenario.REPLACE_STANDBY)).isNull();
     assertThat(b.kubectlOutage(Scenario.REPLACE_STANDBY)).as("no failed kubectl call at all").isZero();
     assertThat(b.kubectlOutage(Scenario.REPLACE_LEADER_HARD)).isEqualTo(8500 + 1200);
