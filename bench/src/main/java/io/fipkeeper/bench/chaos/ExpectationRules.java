@@ -119,23 +119,48 @@ final class ExpectationRules {
     }
   }
 
+  private static boolean within(Instant earlier, Instant at) {
+    return earlier != null && Duration.between(earlier, at).compareTo(POLL_LAG) <= 0;
+  }
+
+  /**
+   * How far a {@link StatusWatch} poll's time may lie from the moment its snapshot was taken: the answer is stamped
+   * when it arrives, after the agent's loop may have moved on (seen: a poll stamped 1 ms after the log line that left
+   * ACQUIRING still showed ACQUIRING), and a loaded 2-core machine delays answers by up to hundreds of milliseconds.
+   */
+  static final Duration POLL_LAG = Duration.ofSeconds(1);
+
   /**
    * New terms while the fault lasted (the restore afterwards elects a leader, which is no flap): a node entering
-   * ACQUIRING, as its log reports it. A {@link StatusWatch} poll that catches the state the log line just reported
-   * is the same term and does not count twice.
+   * ACQUIRING, as its log reports it. A {@link StatusWatch} poll is a second witness for entries the log cannot show
+   * (a node whose log is not trusted): it counts only when no logged entry of that node lies within {@link #POLL_LAG}
+   * of it, and a logged entry right after a counted poll is that poll's term. So a poll that catches a term its log
+   * line reported, before or after the poll's stamp, does not count twice.
    */
   private void flapping(List<String> out) {
     java.time.Instant until = seen.faultEnd() != null ? seen.faultEnd() : t.to();
     Map<String, String> last = new HashMap<>();
+    Map<String, Instant> loggedEntry = new HashMap<>();
+    Map<String, Instant> polledEntry = new HashMap<>();
     List<NodeEvent> terms = new ArrayList<>();
     for (NodeEvent e : events) {
       if (e.state() == null) {
         continue;
       }
       String before = last.put(e.node(), e.state());
-      // a logged transition is an entry by definition; a poll only when nothing showed the node in it yet
-      boolean entered = "ACQUIRING".equals(e.state())
-          && (e.line().startsWith("state from=") || !"ACQUIRING".equals(before));
+      if (!"ACQUIRING".equals(e.state())) {
+        continue;
+      }
+      boolean entered;
+      if (e.line().startsWith("state from=")) { // a logged transition is an entry by definition
+        entered = !within(polledEntry.get(e.node()), e.at());
+        loggedEntry.put(e.node(), e.at());
+      } else {
+        entered = !"ACQUIRING".equals(before) && !within(loggedEntry.get(e.node()), e.at());
+        if (entered) {
+          polledEntry.put(e.node(), e.at());
+        }
+      }
       if (entered && !e.at().isBefore(t.from()) && !e.at().isAfter(until)) {
         terms.add(e);
       }

@@ -206,6 +206,36 @@ class ExpectationRulesTest {
   }
 
   @Test
+  void aStatusPollStampedAfterTheLogLineThatLeftTheTermIsNoNewTermButAPollLongAfterIs() {
+    // as recorded in a later token-revoked trial: the answer showing ACQUIRING was stamped 1 ms after the log line
+    // that left it (the snapshot was taken before), so the rule saw STANDBY → ACQUIRING and counted a third term
+    Trial late = trial(Scenario.TOKEN_REVOKED).authFailures(2.0).addresses(CP1_HOLDS, "cp-1", "cp-1")
+        .log("cp-3", 1976, "state from=CAMPAIGNING to=ACQUIRING event=ElectionWon term=296")
+        .log("cp-3", 1985, "state from=ACQUIRING to=STANDBY event=AssignFailed term=296")
+        .event(new NodeEvent(at(1986), "cp-3", NodeEvent.Kind.STATE, "ACQUIRING", "polled /status state=ACQUIRING bound=true"))
+        .log("cp-2", 1998, "state from=CAMPAIGNING to=ACQUIRING event=ElectionWon term=302")
+        .log("cp-2", 2010, "state from=ACQUIRING to=STANDBY event=AssignFailed term=302");
+    // a poll that sees a term before its log line is stamped: still one term
+    Trial early = trial(Scenario.TOKEN_REVOKED).authFailures(2.0).addresses(CP1_HOLDS, "cp-1", "cp-1")
+        .event(new NodeEvent(at(1975), "cp-3", NodeEvent.Kind.STATE, "ACQUIRING", "polled /status state=ACQUIRING bound=true"))
+        .log("cp-3", 1976, "state from=CAMPAIGNING to=ACQUIRING event=ElectionWon term=296")
+        .log("cp-3", 1985, "state from=ACQUIRING to=STANDBY event=AssignFailed term=296")
+        .log("cp-2", 1998, "state from=CAMPAIGNING to=ACQUIRING event=ElectionWon term=302")
+        .log("cp-2", 2010, "state from=ACQUIRING to=STANDBY event=AssignFailed term=302");
+    // only a poll saw cp-3's second term, seconds later: it counts (the poll is the second witness)
+    Trial polledOnly = trial(Scenario.TOKEN_REVOKED).authFailures(2.0).addresses(CP1_HOLDS, "cp-1", "cp-1")
+        .log("cp-3", 1976, "state from=CAMPAIGNING to=ACQUIRING event=ElectionWon term=296")
+        .log("cp-3", 1985, "state from=ACQUIRING to=STANDBY event=AssignFailed term=296")
+        .log("cp-2", 1998, "state from=CAMPAIGNING to=ACQUIRING event=ElectionWon term=302")
+        .log("cp-2", 2010, "state from=ACQUIRING to=STANDBY event=AssignFailed term=302")
+        .event(new NodeEvent(at(4500), "cp-3", NodeEvent.Kind.STATE, "ACQUIRING", "polled /status state=ACQUIRING bound=true"));
+
+    assertThat(check(late)).isEmpty();
+    assertThat(check(early)).isEmpty();
+    assertThat(check(polledOnly)).singleElement().asString().startsWith("flapping: 3 new terms (ACQUIRING)");
+  }
+
+  @Test
   void leaderPauseAcceptsTheHeldAssignLandingLateIfRepairedInTime() {
     // cp-2 sent its assign at 2.6 s and was frozen; cp-3 took over; cp-2's held assign landed at 9.6 s and
     // cp-3 put the IP back at 15.6 s (its re-read a request timeout after its takeover)
