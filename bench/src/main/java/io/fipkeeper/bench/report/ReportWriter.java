@@ -119,13 +119,14 @@ public final class ReportWriter implements Callable<Integer> {
         b.append('\n');
       }
     }
-    List<Measurement> all = new ArrayList<>();
-    files.forEach(f -> all.addAll(f.measurements()));
+    List<Measurement> all = newestRunPerScenario(files);
     b.append("## Failover times\n\n");
     b.append("Recovery: from the signal (or the injected fault) until another node has the address bound **and** the ")
         .append("simulator has the floating IP on that node's server (assigned and bound: traffic flows). Client outage: the ")
         .append("gap between the first failed and the next answered probe of the floating IP from the outside ")
-        .append("client namespace (0 ms = no probe failed). Percentiles are nearest-rank (see below).\n\n");
+        .append("client namespace (0 ms = no probe failed). Percentiles are nearest-rank (see below). A scenario ")
+        .append("found in several results files is shown here from the newest of them (by start time); each file's ")
+        .append("own table below has all of its trials.\n\n");
     b.append(ReportTables.perGroup(all)).append('\n');
     String side = ReportTables.sideBySide(all);
     if (!side.isEmpty()) {
@@ -188,5 +189,28 @@ public final class ReportWriter implements Callable<Integer> {
 
   private static String minutes(long seconds) {
     return String.format(Locale.ROOT, "%d min %02d s", seconds / 60, seconds % 60);
+  }
+
+  /**
+   * Every measurement, but for a tool and scenario found in several results files only those of the newest file (by
+   * its start time): a scenario re-run after a change must not be pooled with the runs of the code before it.
+   */
+  static List<Measurement> newestRunPerScenario(List<ResultsFile> files) {
+    java.util.Map<String, ResultsFile> newest = new java.util.HashMap<>();
+    for (ResultsFile f : files) {
+      for (Measurement m : f.measurements()) {
+        newest.merge(m.tool() + " " + m.scenario(), f,
+            (a, c) -> java.time.Instant.parse(c.startedAt()).isAfter(java.time.Instant.parse(a.startedAt())) ? c : a);
+      }
+    }
+    List<Measurement> out = new ArrayList<>();
+    for (ResultsFile f : files) {
+      for (Measurement m : f.measurements()) {
+        if (newest.get(m.tool() + " " + m.scenario()) == f) {
+          out.add(m);
+        }
+      }
+    }
+    return out;
   }
 }

@@ -152,6 +152,31 @@ class ReportWriterTest {
     assertThat(text.split("Every trial is also held to the common rules", -1)).hasSize(2);
   }
 
+  @Test
+  void aScenarioRunInSeveralFilesIsSummedUpFromTheNewestRunOnly(@TempDir Path dir) throws Exception {
+    Path results = Files.createDirectories(dir.resolve("results"));
+    ObjectNode before = file("chaos");
+    before.putObject("rules").put("token-revoked", "no flapping");
+    ArrayNode old = before.putArray("measurements");
+    measurement(old, "fipkeeper", "token-revoked", 1, 1000, -1, 26000, List.of("flapping: 3 new terms"));
+    measurement(old, "fipkeeper", "leader-sigkill", 1, 1000, 2700, 2700, List.of());
+    MAPPER.writeValue(results.resolve("chaos.json").toFile(), before);
+    ObjectNode rerun = file("chaos");
+    rerun.put("startedAt", "2026-12-01T21:00:00Z");
+    rerun.putObject("rules").put("token-revoked", "recovery ≤ 3500 ms");
+    measurement(rerun.putArray("measurements"), "fipkeeper", "token-revoked", 1, 1000, 1400, 27000, List.of());
+    MAPPER.writeValue(results.resolve("chaos-token.json").toFile(), rerun);
+
+    Path md = dir.resolve("docs/benchmarks.md");
+    ReportWriter.write(ReportWriter.readAll(results), md, dir.resolve("docs/benchmarks"), Instant.parse("2026-12-01T22:00:00Z"));
+    String text = Files.readString(md);
+
+    String summary = text.substring(text.indexOf("## Failover times"), text.indexOf("## Chaos scenarios"));
+    assertThat(summary).contains("| fipkeeper | token-revoked | 1000 ms | 1 | 1400 ms |")
+        .contains("| fipkeeper | leader-sigkill | 1000 ms | 1 | 2700 ms |").doesNotContain("| 2 |");
+    assertThat(text).as("the older file's own table keeps its trial").contains("| token-revoked | no flapping | 1 |");
+  }
+
   private static ObjectNode file(String kind) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("kind", kind).put("startedAt", "2026-11-25T16:00:00Z");
