@@ -44,6 +44,8 @@ class ScenarioTest {
     assertThat(b.of(Scenario.REPLACE_LEADER_HARD)).isEqualTo(5500 + 2000 + 1000);
     assertThat(b.of(Scenario.REPLACE_LEADER)).as("crash + a lease re-granted by a new etcd leader").isEqualTo(5500 + 2000 + 1000);
     assertThat(b.of(Scenario.ROLLING_REPLACE)).isEqualTo(2500);
+    assertThat(b.of(Scenario.LEADER_PARTITION)).as("etcd's new raft leader re-grants every lease: like replace-leader")
+        .isEqualTo(b.of(Scenario.REPLACE_LEADER));
     assertThat(b.of(Scenario.TOKEN_REVOKED)).as("from the fix: the token file read + graceful").isEqualTo(1000 + 2500);
     assertThat(b.of(Scenario.REPLACE_STANDBY)).isNull();
     assertThat(b.kubectlOutage(Scenario.REPLACE_STANDBY)).as("no failed kubectl call at all").isZero();
