@@ -188,13 +188,7 @@ public final class Agent implements AutoCloseable {
       probe.start();
       // a node sitting out over a rejected token sends nothing: a new token must be noticed without a request
       TokenWatch tokenWatch = new TokenWatch(parts.tokens(), () -> inbox.post(new Event.CredentialsChanged()));
-      scheduler.scheduleWithFixedDelay(() -> {
-        try {
-          tokenWatch.check();
-        } catch (RuntimeException e) { // a throw would cancel the schedule
-          log.warn("token check failed node={} error={}", config.node(), e.toString());
-        }
-      }, 0, TOKEN_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+      scheduler.scheduleWithFixedDelay(tokenWatch::check, 0, TOKEN_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
       timeline.mark("probe");
       log.info("start-up timings node={} {}", config.node(), timeline.render());
       log.info("agent started node={} server={} fip={} interface={} http={} mode={}", config.node(),

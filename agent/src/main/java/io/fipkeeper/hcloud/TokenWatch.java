@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * keeps the last token, and the change is logged once, without its value) and runs {@code onChange} when the token
  * differs from the one seen at the previous check. The first check only records the token.
  *
- * <p>Thread-safety: {@link #check()} is called by one scheduler thread.
+ * <p>Thread-safety: {@link #check()} is called by one scheduler thread, on a fixed-delay schedule; it never throws,
+ * since a throw would cancel that schedule.
  */
 public final class TokenWatch {
 
@@ -38,11 +39,18 @@ public final class TokenWatch {
     } catch (IllegalStateException unreadable) { // never read yet: the provider logged why; the client fails too
       log.debug("token watch: no token error={}", unreadable.getMessage());
       return false;
+    } catch (RuntimeException e) {
+      log.warn("token watch: token not read error={}", e.toString());
+      return false;
     }
     boolean changed = seen != null && !seen.equals(now);
     seen = now;
     if (changed) {
-      onChange.run();
+      try {
+        onChange.run();
+      } catch (RuntimeException e) {
+        log.warn("token watch: change not reported error={}", e.toString());
+      }
     }
     return changed;
   }

@@ -77,13 +77,10 @@ class TokenRotationE2eTest {
 
   @Test
   void withOnlyARevokedTokenTheWinnerSaysSoGivesUpAndStaysOutWithoutFlapping() throws Exception {
-    List<Node> nodes = cluster.start(2);
-    Node old = cluster.awaitSoleLeader(ELECTION);
-    Node next = nodes.stream().filter(n -> n != old).findFirst().orElseThrow();
-
-    cluster.sim().revokeToken("default", true);
-    Instant revoked = Instant.now();
-    old.crash();
+    Outage outage = revokeTheOnlyTokenAndCrashTheLeader();
+    Node old = outage.crashed();
+    Node next = outage.next();
+    Instant revoked = outage.revokedAt();
     cluster.awaitUntil(next.name + " reports the rejected token", ELECTION,
         () -> next.snapshot().credentialsRejected() && next.state() == State.STANDBY);
 
@@ -110,12 +107,7 @@ class TokenRotationE2eTest {
    */
   @Test
   void aReplacedTokenEndsTheSitOutAndTheNodeTakesOverWithinSecondsOfTheFix() throws Exception {
-    List<Node> nodes = cluster.start(2);
-    Node old = cluster.awaitSoleLeader(ELECTION);
-    Node next = nodes.stream().filter(n -> n != old).findFirst().orElseThrow();
-
-    cluster.sim().revokeToken("default", true);
-    old.crash();
+    Node next = revokeTheOnlyTokenAndCrashTheLeader().next();
     cluster.awaitUntil(next.name + " sits out over the rejected token", ELECTION,
         () -> next.snapshot().credentialsRejected() && next.state() == State.STANDBY);
 
@@ -128,6 +120,19 @@ class TokenRotationE2eTest {
     assertThat(cluster.assigns()).last().satisfies(c -> assertThat(c.tokenLabel()).isEqualTo("next"));
     assertNoTokenAnywhere(cluster.running());
   }
+
+  /** Two agents; the only token revoked at Hetzner, then the leader crashed: nobody can take over. */
+  private Outage revokeTheOnlyTokenAndCrashTheLeader() throws Exception {
+    List<Node> nodes = cluster.start(2);
+    Node old = cluster.awaitSoleLeader(ELECTION);
+    Node next = nodes.stream().filter(n -> n != old).findFirst().orElseThrow();
+    cluster.sim().revokeToken("default", true);
+    Instant revoked = Instant.now();
+    old.crash();
+    return new Outage(old, next, revoked);
+  }
+
+  private record Outage(Node crashed, Node next, Instant revokedAt) {}
 
   private void assertNoTokenAnywhere(List<Node> nodes) throws Exception {
     List<String> exposed = new ArrayList<>(Http.everyPath(nodes));

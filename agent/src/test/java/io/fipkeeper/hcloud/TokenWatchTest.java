@@ -46,6 +46,23 @@ class TokenWatchTest {
     assertThat(changes).hasValue(0);
   }
 
+  @Test
+  void neverThrowsSinceAThrowWouldCancelItsSchedule() throws Exception {
+    TokenWatch broken = new TokenWatch(() -> {
+      throw new UnsupportedOperationException("a provider that fails oddly");
+    }, () -> { });
+    assertThat(broken.check()).isFalse();
+
+    Path file = dir.resolve("token");
+    Files.writeString(file, "first-token");
+    TokenWatch failingListener = new TokenWatch(TokenProvider.rereading(() -> read(file), "file " + file), () -> {
+      throw new IllegalStateException("inbox closed");
+    });
+    failingListener.check();
+    Files.writeString(file, "second-token");
+    assertThat(failingListener.check()).as("the change is still noticed").isTrue();
+  }
+
   private static String read(Path file) {
     try {
       return Files.readString(file);

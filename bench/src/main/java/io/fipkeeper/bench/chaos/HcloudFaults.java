@@ -59,13 +59,7 @@ final class HcloudFaults {
    * failover must work with the new token. Counts requests that still carried the old one after its revocation.
    */
   FipkeeperTrials.Takeover tokenRotated(Node leader, Duration wait, TrialNotes notes) {
-    String label = "rotated-" + (++rotations);
-    String token = newToken();
-    kit.bed.sim().addToken(label, token);
-    tokens.add(token);
-    for (AgentProcess a : kit.bed.agents()) {
-      a.writeToken(token);
-    }
+    String label = rollOutNewToken("rotated-");
     kit.timeline.record(leader.name(), "token files rotated to " + label, null);
     // as an operator does: roll the new token out, give it a moment, then revoke the old one
     Await.tryUntil(ROLLOUT, () -> false);
@@ -108,19 +102,28 @@ final class HcloudFaults {
     notes.tokenLeaks.addAll(leaks());
     notes.faultEnd = java.time.Instant.now(); // the rules of the fault (no flapping) end here; the fix is no flap
 
-    String label = "fixed-" + (++rotations);
-    String token = newToken();
-    kit.bed.sim().addToken(label, token);
-    tokens.add(token);
-    for (AgentProcess a : kit.bed.agents()) {
-      a.writeToken(token); // the dead leader's too: the Secret is the same for every pod
-    }
+    String label = rollOutNewToken("fixed-");
     kit.timeline.record(leader.name(), "token files replaced by " + label + " (the operator's fix)", null);
     currentLabel = label;
     long fixed = System.nanoTime();
     FipkeeperTrials.Takeover t = kit.awaitTakeover(leader, fixed, wait);
     notes.tokenLeaks.addAll(leaks());
     return t;
+  }
+
+  /**
+   * A new token made known to the simulator and written to every agent's token file — a dead agent's too, as kubelet
+   * updates one Secret for every pod; returns its label ({@code prefix} and a running number).
+   */
+  private String rollOutNewToken(String prefix) {
+    String label = prefix + (++rotations);
+    String token = newToken();
+    kit.bed.sim().addToken(label, token);
+    tokens.add(token);
+    for (AgentProcess a : kit.bed.agents()) {
+      a.writeToken(token);
+    }
+    return label;
   }
 
   /** Accepts every token a trial revoked again, so the next trial's agents (whatever they hold) can work. */

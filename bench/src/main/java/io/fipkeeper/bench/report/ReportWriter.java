@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -196,11 +198,11 @@ public final class ReportWriter implements Callable<Integer> {
    * its start time): a scenario re-run after a change must not be pooled with the runs of the code before it.
    */
   static List<Measurement> newestRunPerScenario(List<ResultsFile> files) {
-    java.util.Map<String, ResultsFile> newest = new java.util.HashMap<>();
+    Map<String, ResultsFile> newest = new HashMap<>();
     for (ResultsFile f : files) {
       for (Measurement m : f.measurements()) {
         newest.merge(m.tool() + " " + m.scenario(), f,
-            (a, c) -> java.time.Instant.parse(c.startedAt()).isAfter(java.time.Instant.parse(a.startedAt())) ? c : a);
+            (a, c) -> Instant.parse(c.startedAt()).isAfter(Instant.parse(a.startedAt())) ? c : a);
       }
     }
     List<Measurement> out = new ArrayList<>();
